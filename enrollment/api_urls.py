@@ -1,0 +1,3 @@
+"""API routes of the enrollment app."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Pages of the enrollment app (namespace ``enrollment``)."""
+
+app_name = "enrollment"
+
+urlpatterns: list = []

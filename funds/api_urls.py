@@ -1,0 +1,3 @@
+"""API routes of the funds app."""
+
+urlpatterns: list = []

@@ -1,0 +1,28 @@
+"""Template context: the navigation a user's role may see."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from pooling.access import has_capability
+
+# (label, url name, capability). Later apps add their sections here as they land.
+NAVIGATION = [
+    (_("Counties"), "pooling:county_list", "pooling.view_structure"),
+    (_("Pooling models"), "pooling:pooling_model_list", "pooling.view_structure"),
+    (_("Accession"), "pooling:accession_list", "pooling.view_structure"),
+    (_("Rules"), "pooling:rule_list", "pooling.view_rules"),
+    (_("Calendar"), "pooling:calendar", "pooling.view_calendar"),
+    (_("Audit log"), "pooling:audit_list", "pooling.view_audit"),
+]
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    items = [
+        {"label": label, "url": reverse(url_name)}
+        for label, url_name, capability in NAVIGATION
+        if has_capability(user, capability)
+    ]
+    return {"navigation": items}

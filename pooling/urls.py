@@ -1,0 +1,33 @@
+"""Root URLs of the project: pages of every app, the API under /api/, auth, admin."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from pooling import views
+
+api_patterns = [
+    path("", include("pooling.api_urls")),
+    path("", include("enrollment.api_urls")),
+    path("", include("funds.api_urls")),
+    path("", include("settlement.api_urls")),
+    path("auth/token/", login_not_required(obtain_auth_token), name="api_token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("login/", login_not_required(views.LoginView.as_view()), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include(api_patterns)),
+    path("", include("pooling.page_urls")),
+    path("enrollment/", include("enrollment.urls")),
+    path("funds/", include("funds.urls")),
+    path("settlement/", include("settlement.urls")),
+]

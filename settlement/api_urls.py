@@ -1,0 +1,3 @@
+"""API routes of the settlement app."""
+
+urlpatterns: list = []
