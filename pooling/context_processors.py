@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pooling.access import has_capability
 
-# (label, url name, capability). Later apps add their sections here as they land.
+# (label, url name, capability). Apps above pooling add theirs with ``register_navigation``.
 NAVIGATION = [
     (_("Counties"), "pooling:county_list", "pooling.view_structure"),
     (_("Pooling models"), "pooling:pooling_model_list", "pooling.view_structure"),
@@ -14,6 +14,12 @@ NAVIGATION = [
     (_("Calendar"), "pooling:calendar", "pooling.view_calendar"),
     (_("Audit log"), "pooling:audit_list", "pooling.view_audit"),
 ]
+
+
+def register_navigation(label, url_name: str, capability: str) -> None:
+    """Add a top-level menu item (called from an app's ``AppConfig.ready``); once per url."""
+    if all(existing != url_name for _label, existing, _capability in NAVIGATION):
+        NAVIGATION.append((label, url_name, capability))
 
 
 def navigation(request) -> dict:

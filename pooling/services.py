@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from pooling import hooks
 from pooling.audit import audit_record, snapshot
 from pooling.models import (
     AccessionEvaluation,
@@ -149,6 +150,7 @@ def accession_evaluation_record(
             actor=actor,
             note=_("Accession evaluated on %(date)s") % {"date": evaluated_on.isoformat()},
         )
+        hooks.county_joined(county, join_date, actor)
     return evaluation
 
 
