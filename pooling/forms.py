@@ -98,7 +98,7 @@ class PolicyRuleForm(forms.Form):
         label=_("Value"),
         max_digits=20,
         decimal_places=6,
-        help_text=_("Rates as fractions: 7.4 % is 0.074."),
+        help_text=_("Rates are fractions: write 0.074 for 7.4 per cent."),
     )
     effective_from = forms.DateField(label=_("Effective from"), widget=DateInput())
     effective_to = forms.DateField(label=_("Effective until"), required=False, widget=DateInput())

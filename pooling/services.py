@@ -47,7 +47,8 @@ def county_pooling_model_set(
     The open-ended period in force before that day is closed on the day before; a period that
     starts on or after ``effective_from`` is a conflict the user must resolve first.
     """
-    periods = CountyPoolingModel.objects.select_for_update().filter(county=county)
+    periods = CountyPoolingModel.objects.filter(county=county).order_by("pk").select_for_update()
+    list(periods)
     if periods.filter(effective_from__gte=effective_from).exists():
         raise ValidationError(
             {
@@ -179,11 +180,13 @@ def policy_rule_add_version(
         raise ValidationError({"effective_to": _("The end date is before the start date.")})
     if county is not None and county.municipality_id != municipality.pk:
         raise ValidationError({"county": _("The county belongs to another municipality.")})
-    versions = PolicyRule.objects.select_for_update().filter(
-        municipality=municipality, key=key, county=county
+    versions = (
+        PolicyRule.objects.filter(municipality=municipality, key=key, county=county)
+        .order_by("pk")
+        .select_for_update()
     )
     # Lock every version of this rule and scope, in a fixed order, before deciding.
-    list(versions.order_by("pk"))
+    list(versions)
     superseded = versions.filter(
         effective_to__isnull=True, effective_from__lt=effective_from
     ).first()

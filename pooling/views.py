@@ -9,7 +9,7 @@ from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -124,7 +124,7 @@ class PoolingModelListView(CapabilityRequiredMixin, FilterView):
 
 
 class PoolingModelCreateView(_ServiceFormView):
-    heading = _lazy("Change a county's pooling model")
+    heading = gettext_lazy("Change a county's pooling model")
     capability = write_capability = "pooling.change_structure"
     template_name = "pooling/form.html"
 
@@ -153,7 +153,7 @@ class AccessionListView(CapabilityRequiredMixin, FilterView):
 
 
 class AccessionCreateView(_ServiceFormView):
-    heading = _lazy("Record an accession evaluation")
+    heading = gettext_lazy("Record an accession evaluation")
     capability = write_capability = "pooling.record_accession"
     template_name = "pooling/form.html"
 
@@ -189,7 +189,7 @@ class RuleListView(CapabilityRequiredMixin, FilterView):
 
 
 class RuleCreateView(_ServiceFormView):
-    heading = _lazy("Add a rule version")
+    heading = gettext_lazy("Add a rule version")
     capability = write_capability = "pooling.change_rules"
     template_name = "pooling/form.html"
 

@@ -7,6 +7,18 @@ from pooling.models import County, Municipality, Role, User
 from pooling.presets import CITIES
 
 
+def pytest_configure(config):
+    """Hash test passwords quickly; the production hasher would spend seconds per persona."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests run without collectstatic; production serves the hashed manifest (README).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def jining(db) -> Municipality:
     """Jining with its 13 member units, pooling models, rules and demo users."""
