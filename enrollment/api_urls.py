@@ -1,3 +1,19 @@
 """API routes of the enrollment app."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from enrollment import api
+
+router = SimpleRouter()
+router.register("employers", api.EmployerViewSet, basename="employer")
+router.register("people", api.PersonViewSet, basename="person")
+router.register("episodes", api.EpisodeViewSet, basename="episode")
+router.register("contribution-bases", api.ContributionBaseViewSet, basename="contribution-base")
+router.register("assessments", api.AssessmentViewSet, basename="assessment")
+router.register("collections", api.CollectionBatchViewSet, basename="collection")
+
+urlpatterns = [
+    path("top-ups/quote/", api.TopUpView.as_view(), name="top-up-quote"),
+    *router.urls,
+]
