@@ -160,6 +160,21 @@ def seed_structure(preset: CityPreset, log: Callable[[str], None]) -> Municipali
             actor=approver,
             note=f"{spec.clause}",
         )
+    for code, values in preset.county_rules.items():
+        county = municipality.counties.get(code=code)
+        for key, value in values.items():
+            versions = PolicyRule.objects.filter(municipality=municipality, county=county, key=key)
+            if versions.exists():
+                continue
+            services.policy_rule_add_version(
+                municipality=municipality,
+                county=county,
+                key=key,
+                value=value,
+                effective_from=max(county.member_from, preset.pooling_start),
+                actor=approver,
+                note=RULES[key].clause,
+            )
     return municipality
 
 

@@ -6,7 +6,8 @@ Zhengzhou runs tiered management with a risk-adjustment fund from 2011-07-01 (Z 
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from pooling.models import County, PoolingModel
 
@@ -36,6 +37,8 @@ class CityPreset:
     units: tuple[UnitPreset, ...]
     # Units that the demo binds the two county officers to.
     demo_counties: tuple[str, str]
+    # County-scoped rule values: {unit code: {rule key: value}}.
+    county_rules: dict[str, dict[str, Decimal]] = field(default_factory=dict)
 
 
 _D = datetime.date
@@ -131,6 +134,11 @@ CITIES: dict[str, CityPreset] = {
             ),
         ),
         demo_counties=("410105", "410122"),
+        # The districts but 上街区 remit maternity collections to the city (Z 四(二)).
+        county_rules={
+            code: {"maternity_remitted_to_city": Decimal("1")}
+            for code in ("410102", "410103", "410104", "410105", "410108")
+        },
     ),
 }
 

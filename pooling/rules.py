@@ -192,6 +192,13 @@ RULES: dict[str, RuleSpec] = {
             "N 三(四)2",
             _d("1"),
         ),
+        RuleSpec(
+            "maternity_remitted_to_city",
+            _("maternity collections are remitted to the city maternity fund (1) or not (0)"),
+            RuleKind.FLAG,
+            "Z 四(二)",
+            _d("0"),
+        ),
         # Fund safety (N 三(四)5–6, Z 四(九)).
         RuleSpec(
             "historical_balance_city_share",

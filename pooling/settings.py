@@ -173,9 +173,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set, so the schema's enums stay stable as apps add fields.
     "ENUM_NAME_OVERRIDES": {
         "PoolingModelEnum": "pooling.models.PoolingModel",
         "RoleEnum": "pooling.models.Role",
+        "ScopeEnum": "enrollment.models.Scope",
+        "SchemeEnum": "enrollment.models.Scheme",
+        "EmployerStatusEnum": "enrollment.models.Employer.Status",
+        "PersonStatusEnum": "enrollment.models.InsuredPerson.Status",
+        "CollectionBatchStatusEnum": "enrollment.models.CollectionBatch.Status",
+        "AccountKindEnum": "funds.models.Account.Kind",
+        "AccountOwnerEnum": "funds.models.Account.Owner",
+        "EntryKindEnum": "funds.models.JournalEntry.Kind",
+        "CycleStatusEnum": "settlement.models.MonthlyCycle.Status",
+        "CycleStepStatusEnum": "settlement.models.CycleStep.Status",
+        "CycleStepNameEnum": "settlement.models.StepName",
+        "RemittanceStageEnum": "settlement.models.RemittanceLine.Stage",
     },
 }
 

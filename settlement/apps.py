@@ -4,4 +4,18 @@ from django.utils.translation import gettext_lazy as _
 
 class SettlementConfig(AppConfig):
     name = "settlement"
-    verbose_name = _("settlement")
+    verbose_name = _("monthly cycle")
+
+    def ready(self) -> None:
+        from pooling.access import ALL_ROLES, CITY_ROLES, register
+        from pooling.context_processors import register_navigation
+        from pooling.models import Role
+
+        register("settlement.view_cycles", CITY_ROLES)
+        register("settlement.view_remittances", ALL_ROLES)
+        register("settlement.run_cycle", {Role.AGENCY_CLERK})
+        register("settlement.change_schedule", {Role.AGENCY_CLERK, Role.ADMINISTRATOR})
+        register_navigation(_("Monthly cycle"), "settlement:cycle_list", "settlement.view_cycles")
+        register_navigation(
+            _("Remittances"), "settlement:remittance_list", "settlement.view_remittances"
+        )

@@ -1,0 +1,59 @@
+"""Admin of the funds app: reference data editable, the ledger read-only (it changes only
+through ``funds.services``)."""
+
+from django.contrib import admin
+
+from funds.models import Account, ClosedMonth, FundType, JournalEntry, LedgerCheck, Posting
+
+
+@admin.register(FundType)
+class FundTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en"]
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Account)
+class AccountAdmin(_ReadOnlyAdmin):
+    list_display = ["name", "fund_type", "county", "owner", "kind", "balance"]
+    list_filter = ["fund_type", "kind", "owner"]
+    search_fields = ["name"]
+
+
+class PostingInline(admin.TabularInline):
+    model = Posting
+    fields = ["account", "amount", "balance_after"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(_ReadOnlyAdmin):
+    list_display = ["pk", "kind", "fund_type", "month", "effective_date", "memo"]
+    list_filter = ["kind", "fund_type"]
+    search_fields = ["idempotency_key", "memo"]
+    inlines = [PostingInline]
+    show_full_result_count = False
+
+
+@admin.register(ClosedMonth)
+class ClosedMonthAdmin(_ReadOnlyAdmin):
+    list_display = ["municipality", "month", "closed_by", "closed_at"]
+
+
+@admin.register(LedgerCheck)
+class LedgerCheckAdmin(_ReadOnlyAdmin):
+    list_display = ["started_at", "ok", "accounts_checked", "postings_checked", "problem_count"]

@@ -1,0 +1,206 @@
+"""``python manage.py benchmark_ledger --postings N`` (PostgreSQL): build a ledger of N postings
+set-based, then measure batch posting through ``entries_post_batch``, an account statement
+page and a balance read (issue 3, "Done when").
+
+The N postings are written by two INSERT … SELECT statements over ``generate_series`` (no
+per-row ORM) with correct running balances, so ``verify_ledger`` passes afterwards. Half of
+them land on one hot account (任城区 pooled-fund income account) so its statement has N/2
+rows; the rest spread over every county and fund. Run it on a scratch database.
+"""
+
+import datetime
+import random
+import statistics
+import time
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+
+from funds import selectors, services
+from funds.models import Account, JournalEntry
+from funds.services import EntrySpec, PostingLine
+from pooling.demo import seed_structure
+from pooling.presets import CITIES
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
+
+
+class Command(BaseCommand):
+    help = "Benchmark the ledger at N postings (PostgreSQL, scratch database)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--postings", type=int, default=1_000_000)
+        parser.add_argument("--batch-entries", type=int, default=10_000)
+        parser.add_argument("--samples", type=int, default=200)
+
+    def handle(self, *args, postings: int, batch_entries: int, samples: int, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("benchmark_ledger needs PostgreSQL (set DATABASE_URL).")
+        municipality = seed_structure(CITIES["jining"], log=lambda message: None)
+        services.accounts_open_for_municipality(municipality=municipality, actor=None)
+        hot = selectors.account_for(municipality=municipality,
+                                    county=municipality.counties.get(code="370811"),
+                                    kind=Account.Kind.INCOME, fund_code="310100")  # fmt: skip
+
+        started = time.perf_counter()
+        built = self._build(municipality.pk, hot, postings // 2)
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            f"Built {built:,} postings in {elapsed:.1f} s ({built / elapsed:,.0f}/s, set-based)"
+        )
+
+        self._batch(municipality, batch_entries)
+        self._statement(hot, samples)
+        self._balance(hot, samples)
+
+    def _build(self, municipality_id: int, hot: Account, entries: int) -> int:
+        """Insert ``entries`` collections (two postings each) with two statements, then
+        bring the account balances up to date with one UPDATE."""
+        prefix = f"bench-{time.time_ns()}-"
+        pairs = list(
+            Account.objects.filter(
+                municipality_id=municipality_id, owner="county", kind="income"
+            ).order_by("pk").values_list("pk", "county_id", "fund_type_id")
+        )  # fmt: skip
+        hot_number = next(i for i, (pk, _c, _f) in enumerate(pairs) if pk == hot.pk)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE bench_pairs (number int PRIMARY KEY, income_id bigint,"
+                " tax_id bigint, fund_type_id bigint) ON COMMIT DROP"
+            )
+            cursor.execute(
+                """
+                INSERT INTO bench_pairs
+                SELECT row_number() OVER (ORDER BY income.id) - 1, income.id, tax.id,
+                       income.fund_type_id
+                FROM funds_account income JOIN funds_account tax
+                  ON tax.county_id = income.county_id AND tax.fund_type_id = income.fund_type_id
+                 AND tax.owner = 'tax_bureau' AND tax.kind = 'counterparty'
+                WHERE income.municipality_id = %s AND income.owner = 'county'
+                  AND income.kind = 'income'
+                """,
+                [municipality_id],
+            )
+            cursor.execute(
+                "CREATE TEMP TABLE bench_entries ON COMMIT DROP AS"
+                " SELECT g, CASE WHEN g %% 2 = 0 THEN %s ELSE (g / 2) %% %s END AS number,"
+                " DATE '2023-01-01' + (g::bigint * 730 / %s)::int AS day"
+                " FROM generate_series(1, %s) AS g",
+                [hot_number, len(pairs), entries, entries],
+            )
+            cursor.execute(
+                """
+                INSERT INTO funds_journalentry (municipality_id, fund_type_id, kind, month,
+                    effective_date, memo, idempotency_key, input_hash, source_id,
+                    source_label, created_at)
+                SELECT %s, p.fund_type_id, 'collection', date_trunc('month', e.day)::date,
+                       e.day, '', %s || e.g, '', '', 'benchmark', now()
+                FROM bench_entries e JOIN bench_pairs p USING (number)
+                ORDER BY e.g
+                """,
+                [municipality_id, prefix],
+            )
+            cursor.execute(
+                """
+                INSERT INTO funds_posting (entry_id, account_id, amount, balance_after,
+                    fund_type_id, month, effective_date)
+                SELECT line.entry_id, line.account_id, line.amount,
+                       a.balance + SUM(line.amount) OVER (
+                           PARTITION BY line.account_id ORDER BY line.entry_id, line.side),
+                       line.fund_type_id, line.month, line.effective_date
+                FROM (
+                    SELECT j.id AS entry_id, s.side, j.fund_type_id, j.month, j.effective_date,
+                           CASE s.side WHEN 0 THEN p.tax_id ELSE p.income_id END AS account_id,
+                           (CASE s.side WHEN 0 THEN -1 ELSE 1 END)
+                             * (1 + (e.g %% 997))::numeric AS amount
+                    FROM bench_entries e
+                    JOIN bench_pairs p USING (number)
+                    JOIN funds_journalentry j ON j.idempotency_key = %s || e.g
+                    CROSS JOIN (VALUES (0), (1)) AS s(side)
+                ) AS line
+                JOIN funds_account a ON a.id = line.account_id
+                ORDER BY line.entry_id, line.side
+                """,
+                [prefix],
+            )
+            built = cursor.rowcount
+            cursor.execute(
+                """
+                UPDATE funds_account a SET balance = a.balance + t.total
+                FROM (SELECT p.account_id, SUM(p.amount) AS total FROM funds_posting p
+                      JOIN funds_journalentry j ON j.id = p.entry_id
+                      WHERE j.idempotency_key LIKE %s GROUP BY p.account_id) t
+                WHERE a.id = t.account_id
+                """,
+                [prefix + "%"],
+            )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE funds_posting")
+            cursor.execute("ANALYZE funds_journalentry")
+        return built
+
+    def _batch(self, municipality, batch_entries: int) -> None:
+        pairs = [
+            (income, Account.objects.get(county=income.county, fund_type=income.fund_type,
+                                         owner="tax_bureau"))
+            for income in Account.objects.filter(municipality=municipality, owner="county",
+                                                 kind="income").select_related("county")
+        ]  # fmt: skip
+        month = datetime.date(2025, 6, 1)
+        prefix = f"batch-{time.time_ns()}-"
+        specs = [
+            EntrySpec(
+                kind=JournalEntry.Kind.COLLECTION,
+                month=month,
+                effective_date=month,
+                memo="",
+                idempotency_key=f"{prefix}{number}",
+                lines=[
+                    PostingLine(pairs[number % len(pairs)][1], Decimal("-12.34")),
+                    PostingLine(pairs[number % len(pairs)][0], Decimal("12.34")),
+                ],
+            )
+            for number in range(batch_entries)
+        ]
+        started = time.perf_counter()
+        result = services.entries_post_batch(municipality=municipality, entries=specs, actor=None)
+        elapsed = time.perf_counter() - started
+        count = 2 * result.created
+        self.stdout.write(
+            f"Batch posting: {count:,} postings in {elapsed:.2f} s = {count / elapsed:,.0f} "
+            "postings/s (entries_post_batch, incl. commit-time triggers)"
+        )
+
+    def _statement(self, account: Account, samples: int) -> None:
+        bounds = account.postings.order_by("effective_date").values_list(
+            "effective_date", flat=True
+        )
+        first, last = bounds.first(), bounds.last()
+        span = (last - first).days
+        rng = random.Random(1)
+        timings = []
+        for _ in range(samples):
+            day = first + datetime.timedelta(days=rng.randrange(span + 1))
+            started = time.perf_counter()
+            page = selectors.account_statement(account=account, cursor=f"{day.isoformat()}.0")
+            timings.append((time.perf_counter() - started) * 1000)
+            assert len(page.postings) <= 100
+        p50, p95 = _percentiles(timings)
+        rows = account.postings.count()
+        self.stdout.write(
+            f"Statement page (100 rows, keyset, account with {rows:,} postings): "
+            f"p50 {p50:.2f} ms, p95 {p95:.2f} ms"
+        )
+
+    def _balance(self, account: Account, samples: int) -> None:
+        timings = []
+        for _ in range(samples):
+            started = time.perf_counter()
+            Account.objects.values_list("balance", flat=True).get(pk=account.pk)
+            timings.append((time.perf_counter() - started) * 1000)
+        p50, p95 = _percentiles(timings)
+        self.stdout.write(f"Balance read: p50 {p50:.3f} ms, p95 {p95:.3f} ms")

@@ -1,0 +1,48 @@
+"""API serializers of the monthly cycle."""
+
+from rest_framework import serializers
+
+from pooling.money import parse_month
+from settlement.models import CycleStep, MonthlyCycle, RemittanceLine
+
+
+class CycleStepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CycleStep
+        fields = [
+            "id", "name", "position", "status", "attempts", "started_at", "finished_at",
+            "count", "amount", "error", "details",
+        ]  # fmt: skip
+
+
+class MonthlyCycleSerializer(serializers.ModelSerializer):
+    municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    steps = CycleStepSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = MonthlyCycle
+        fields = ["id", "municipality", "month", "status", "created_at", "finished_at", "steps"]
+
+
+class CycleStartSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+
+    def validate_month(self, value: str):
+        from django.core.exceptions import ValidationError
+
+        try:
+            return parse_month(value)
+        except ValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+
+
+class RemittanceLineSerializer(serializers.ModelSerializer):
+    month = serializers.DateField(source="cycle.month", read_only=True)
+    fund = serializers.CharField(source="fund_type.code", read_only=True)
+
+    class Meta:
+        model = RemittanceLine
+        fields = [
+            "id", "cycle", "month", "stage", "county", "pooling_model", "fund", "from_account",
+            "to_account", "amount", "entry",
+        ]  # fmt: skip
