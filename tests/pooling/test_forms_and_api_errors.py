@@ -84,3 +84,20 @@ def test_calendar_page_calculator_shows_unknown_year_as_field_error(client_for, 
 @pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/"])
 def test_api_schema_and_docs_are_served(client_for, auditor, url):
     assert client_for(auditor).get(url).status_code == 200
+
+
+def test_pages_are_chinese_even_when_the_browser_asks_for_english(client_for, city_clerk):
+    client = client_for(city_clerk)
+    response = client.get(reverse("pooling:county_list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "统筹单位".encode() in response.content
+    client.post(reverse("set_language"), {"language": "en"})
+    response = client.get(reverse("pooling:county_list"), HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert b"Member units (counties)" in response.content
+
+
+def test_api_follows_accept_language(api_for, bureau_approver):
+    api = api_for(bureau_approver)
+    english = api.post("/api/rules/", {"key": "individual_rate"}, HTTP_ACCEPT_LANGUAGE="en")
+    chinese = api.post("/api/rules/", {"key": "individual_rate"})
+    assert english.json()["value"] == ["This field is required."]
+    assert chinese.json()["value"] == ["该字段是必填项。"]
