@@ -1,5 +1,6 @@
-"""API routes of the funds app (read-only)."""
+"""API routes of the funds app: the ledger read-only, plus booking contributions."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from funds import api
@@ -9,4 +10,15 @@ router.register("fund-accounts", api.AccountViewSet, basename="fund-account")
 router.register("journal-entries", api.JournalEntryViewSet, basename="journal-entry")
 router.register("postings", api.PostingViewSet, basename="posting")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path(
+        "collection-batches/<int:pk>/post/",
+        api.CollectionBatchPostView.as_view(),
+        name="collection-batch-post",
+    ),
+    path(
+        "retiree-credits/post/", api.RetireeCreditsPostView.as_view(), name="retiree-credits-post"
+    ),
+    path("top-ups/book/", api.TopUpBookView.as_view(), name="top-up-book"),
+    *router.urls,
+]

@@ -13,11 +13,22 @@ class FundsConfig(AppConfig):
         from pooling.models import Role
 
         # Everyone reads the ledger within their scope (county officers: their county only);
-        # nobody posts through the browser or the API (issue 3 item 8).
+        # money is posted through the browser or the API only by the contribution bookings
+        # below (issue 4 items 7, 8, 10), never as free-form entries (issue 3 item 8).
         access.register("funds.view_ledger", access.ALL_ROLES)
         access.register(
             "funds.view_ledger_checks",
             {Role.AUDITOR, Role.ADMINISTRATOR, Role.BUREAU_APPROVER, Role.FINANCE_OFFICER},
+        )
+        # Collection batches are city-wide files (enrollment shows them to no county officer),
+        # so posting them is for the city's agency clerk and finance officer; auditors read.
+        access.register("funds.view_collection_postings", access.CITY_ROLES)
+        access.register(
+            "funds.post_collections", {Role.AGENCY_CLERK, Role.FINANCE_OFFICER, Role.ADMINISTRATOR}
+        )
+        # A top-up is booked where the person is enrolled: county officers for their county.
+        access.register(
+            "funds.book_top_ups", {Role.AGENCY_CLERK, Role.COUNTY_OFFICER, Role.ADMINISTRATOR}
         )
         hooks.on_county_joined(
             "funds.accounts_open_for_county",
@@ -25,6 +36,13 @@ class FundsConfig(AppConfig):
                 county=county, actor=actor
             ),
         )
+        # Budgets and quotas (issue 6): the agency drafts, the bureau approves.
+        access.register("funds.view_budgets", access.ALL_ROLES)
+        access.register("funds.prepare_budget", {Role.AGENCY_CLERK})
+        access.register("funds.approve_budget", {Role.BUREAU_APPROVER})
         register_navigation(_("Fund accounts"), "funds:account_list", "funds.view_ledger")
         register_navigation(_("Journal entries"), "funds:entry_list", "funds.view_ledger")
         register_navigation(_("Ledger checks"), "funds:check_list", "funds.view_ledger_checks")
+        register_navigation(
+            _("Collections to post"), "funds:collection_batches", "funds.view_collection_postings"
+        )

@@ -1,8 +1,13 @@
-"""Demo data of the funds app: every fund's accounts for the city and each member unit."""
+"""Demo data of the funds app: every fund's accounts for the city and each member unit, and
+the demo month's collections and retiree credits posted to the ledger."""
 
-from funds import services
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from funds import collections, services
 from pooling.demo import DemoOptions, register_seeder
-from pooling.models import Municipality
+from pooling.models import Municipality, Role, User
+from pooling.money import month_start
 
 
 def seed_accounts(municipality: Municipality, options: DemoOptions, log) -> None:
@@ -11,3 +16,27 @@ def seed_accounts(municipality: Municipality, options: DemoOptions, log) -> None
 
 
 register_seeder(20, "fund accounts", seed_accounts)
+
+
+def seed_collections(municipality: Municipality, options: DemoOptions, log) -> None:
+    """Post every ready collection batch and the demo month's retiree credits (after the
+    enrollment seeder imported them). A second run finds nothing ready and nothing uncredited,
+    so it adds nothing."""
+    clerk = User.objects.filter(municipality=municipality, role=Role.AGENCY_CLERK).first()
+    posted = 0
+    for batch in collections.collection_batches_ready(municipality=municipality):
+        posted += len(collections.collection_batch_post(batch=batch, actor=clerk))
+    log(f"Posted {posted} collection entries")
+    try:
+        credits = collections.retiree_credits_post(
+            municipality=municipality, month=month_start(timezone.localdate()), actor=clerk
+        )
+    except ValidationError as error:
+        # A unit with retirees but no pooled-fund income this month cannot fund their credits
+        # (the ledger refuses an overdrawn income account); the demo goes on without them.
+        log(f"Retiree credits not posted: {' '.join(error.messages)}")
+    else:
+        log(f"Credited {credits.credited} retirees")
+
+
+register_seeder(40, "collections to the ledger", seed_collections)

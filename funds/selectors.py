@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 
+from enrollment.models import PersonalAccountMovement
 from funds.models import Account, FundType, JournalEntry, LedgerCheck, Posting
 from pooling.access import scope_queryset
 from pooling.models import County, Municipality, Role, User
@@ -186,6 +187,9 @@ class LedgerReport:
     mixed_fund_entries: list[int] = field(default_factory=list)
     unbalanced_funds: list[tuple[str, Decimal]] = field(default_factory=list)
     negative_accounts: list[tuple[int, str, Decimal]] = field(default_factory=list)
+    personal_account_differences: list[tuple[int, str, Decimal, Decimal]] = field(
+        default_factory=list
+    )
 
     @property
     def problem_count(self) -> int:
@@ -196,6 +200,7 @@ class LedgerReport:
             + len(self.mixed_fund_entries)
             + len(self.unbalanced_funds)
             + len(self.negative_accounts)
+            + len(self.personal_account_differences)
         )
 
     @property
@@ -227,6 +232,11 @@ class LedgerReport:
             out.append(f"Fund {code}: debits and credits differ by {total}.")
         for pk, name, balance in self.negative_accounts:
             out.append(f"Account #{pk} {name}: balance {balance} below zero, not allowed.")
+        for pk, name, control, subledger in self.personal_account_differences:
+            out.append(
+                f"Account #{pk} {name}: control {control} but the personal accounts sum to "
+                f"{subledger} (difference {control - subledger})."
+            )
         out.append("OK" if self.ok else f"FAILED: {self.problem_count} problems.")
         return out
 
@@ -240,7 +250,9 @@ def ledger_verify(*, municipality: Municipality | None = None) -> LedgerReport:
     3. every entry's postings sum to zero and lie in the entry's one fund, as do their
        accounts (each fund its own book, N 三(四)1);
     4. every fund's debits equal its credits;
-    5. no account that may not go negative is below zero.
+    5. no account that may not go negative is below zero;
+    6. every county's personal-account control account equals the sum of its people's
+       personal-account subledger (issue 4 item 8).
     """
     report = LedgerReport()
     accounts = Account.objects.all()
@@ -260,8 +272,12 @@ def ledger_verify(*, municipality: Municipality | None = None) -> LedgerReport:
         if balance != computed:
             report.account_differences.append((pk, name, balance, computed))
 
+    # Rounded to the fen before comparing: SQLite sums decimals as floats (635522.680000000),
+    # PostgreSQL's numeric sums are exact and unchanged by the rounding.
     running = postings.annotate(
-        running=Window(Sum("amount"), partition_by=[F("account_id")], order_by=F("id").asc())
+        running=Round(
+            Window(Sum("amount"), partition_by=[F("account_id")], order_by=F("id").asc()), 2
+        )
     ).exclude(balance_after=F("running"))
     report.running_difference_count = running.count()
     report.running_differences = [
@@ -272,7 +288,7 @@ def ledger_verify(*, municipality: Municipality | None = None) -> LedgerReport:
     ]
 
     report.unbalanced_entries = list(
-        entries.annotate(total=Coalesce(Sum("postings__amount"), ZERO))
+        entries.annotate(total=Round(Coalesce(Sum("postings__amount"), ZERO), 2))
         .exclude(total=0)
         .order_by("pk")
         .values_list("pk", "total")[:REPORT_LIMIT]
@@ -291,7 +307,7 @@ def ledger_verify(*, municipality: Municipality | None = None) -> LedgerReport:
     )
     report.unbalanced_funds = list(
         postings.values("fund_type__code")
-        .annotate(total=Sum("amount"), n=Count("id"))
+        .annotate(total=Round(Sum("amount"), 2), n=Count("id"))
         .exclude(total=0)
         .order_by("fund_type__code")
         .values_list("fund_type__code", "total")
@@ -299,4 +315,32 @@ def ledger_verify(*, municipality: Municipality | None = None) -> LedgerReport:
     report.negative_accounts = list(
         accounts.filter(allow_negative=False, balance__lt=0).values_list("pk", "name", "balance")
     )
+    report.personal_account_differences = _personal_account_differences(accounts)
     return report
+
+
+def _personal_account_differences(
+    accounts: QuerySet[Account],
+) -> list[tuple[int, str, Decimal, Decimal]]:
+    """Control accounts whose balance differs from their county's subledger total, and
+    subledger money in a county that has no control account (account id 0)."""
+    controls = accounts.filter(kind=Account.Kind.PERSONAL_ACCOUNT_CONTROL)
+    subledger = dict(
+        PersonalAccountMovement.objects.filter(
+            person__municipality__in=accounts.values("municipality")
+        )
+        .values("county")
+        .annotate(total=Sum("amount"))
+        .values_list("county", "total")
+    )
+    differences = []
+    for pk, county_id, name, balance in controls.order_by("pk").values_list(
+        "pk", "county_id", "name", "balance"
+    ):
+        total = subledger.pop(county_id, None) or ZERO
+        if balance != total:
+            differences.append((pk, name, balance, total))
+    for county_id, total in sorted(subledger.items()):
+        if total:
+            differences.append((0, f"county #{county_id} without a control account", ZERO, total))
+    return differences[:REPORT_LIMIT]

@@ -19,3 +19,18 @@ class SettlementConfig(AppConfig):
         register_navigation(
             _("Remittances"), "settlement:remittance_list", "settlement.view_remittances"
         )
+        # Usage plans and the monthly funding cycle (issue 6): each role its own step only.
+        register("settlement.view_plans", ALL_ROLES)
+        register("settlement.view_city_plans", CITY_ROLES)
+        register("settlement.submit_plans", {Role.COUNTY_OFFICER})
+        register("settlement.review_plans", {Role.AGENCY_CLERK})
+        register("settlement.approve_plans", {Role.BUREAU_APPROVER})
+        register("settlement.confirm_disbursement", {Role.FINANCE_OFFICER})
+        register("settlement.allocate", {Role.AGENCY_CLERK})
+        register_navigation(_("Usage plans"), "settlement:usage_plan_list", "settlement.view_plans")
+        register_navigation(
+            _("Plan dashboard"), "settlement:plan_dashboard", "settlement.view_city_plans"
+        )
+        register_navigation(
+            _("Notifications"), "settlement:notification_list", "settlement.view_plans"
+        )

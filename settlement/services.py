@@ -38,11 +38,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enrollment.services import assessment_run
+from funds.collections import (
+    collection_batch_post,
+    collection_batches_ready,
+    retiree_credits_post,
+)
 from funds.models import Account, ClosedMonth, FundType, JournalEntry
 from funds.services import EntrySpec, PostingLine, entries_post_batch, month_close
 from pooling.audit import audit_record
 from pooling.models import County, Municipality, PoolingModel, User
-from pooling.money import month_end, validate_month_start
+from pooling.money import month_end, round_money, validate_month_start
 from pooling.selectors import pooling_model_for, rule_value
 from settlement.models import STEP_ORDER, CycleStep, MonthlyCycle, RemittanceLine, StepName
 
@@ -255,6 +260,24 @@ def _step_assessment(cycle: MonthlyCycle, step: CycleStep, actor: User | None) -
     return result.created, Decimal("0.00"), {"missing_base": result.missing_base}
 
 
+def _retiree_credits(cycle: MonthlyCycle, actor: User | None) -> tuple[int, str]:
+    """Credit the retirees' monthly personal-account amounts from the month's pooled income.
+
+    When a unit's pooled income cannot cover its retirees' credits the ledger refuses them
+    (an income account never goes below zero); the credits then stay pending — shown on the
+    step and on the collections page, posted by a later run once funded — and the month's
+    remittance goes on. Returns (retirees credited, the refusal or "").
+    """
+    try:
+        with transaction.atomic():
+            result = retiree_credits_post(
+                municipality=cycle.municipality, month=cycle.month, actor=actor
+            )
+    except ValidationError as error:
+        return 0, "; ".join(error.messages)
+    return result.credited, ""
+
+
 def _income_accounts(municipality: Municipality):
     return Account.objects.filter(
         municipality=municipality, kind=Account.Kind.INCOME, owner=Account.Owner.COUNTY
@@ -306,7 +329,17 @@ def _account(
 
 
 def _step_cutoff(cycle: MonthlyCycle, step: CycleStep, actor: User | None) -> StepResult:
-    """Fix the remittance lines from the income balances held at the cut-off."""
+    """Post what was collected, then fix the remittance lines from the income balances.
+
+    Every collection file still waiting is posted to the county income accounts (and the
+    personal-account subledger), and the retirees' monthly personal-account credits move out
+    of the pooled-fund income (``funds.collections``); then the balances held are what the
+    remittance moves.
+    """
+    batches = list(collection_batches_ready(municipality=cycle.municipality))
+    for batch in batches:
+        collection_batch_post(batch=batch, actor=actor, on=month_end(cycle.month))
+    credited, credit_error = _retiree_credits(cycle, actor)
     accounts = list(
         _income_accounts(cycle.municipality)
         .filter(balance__gt=0)
@@ -337,7 +370,14 @@ def _step_cutoff(cycle: MonthlyCycle, step: CycleStep, actor: User | None) -> St
         _report(step, done, len(accounts))
     RemittanceLine.objects.bulk_create(lines)
     total = sum((line.amount for line in lines), Decimal("0.00"))
-    return len(lines), total, {"accounts": len(accounts)}
+    details = {
+        "accounts": len(accounts),
+        "collection_batches_posted": len(batches),
+        "retirees_credited": credited,
+    }
+    if credit_error:
+        details["retiree_credits_pending"] = credit_error
+    return len(lines), total, details
 
 
 def _post_lines(
@@ -450,8 +490,10 @@ def _step_zero_balance(cycle: MonthlyCycle, step: CycleStep, actor: User | None)
 def _step_month_close(cycle: MonthlyCycle, step: CycleStep, actor: User | None) -> StepResult:
     if not ClosedMonth.objects.filter(municipality=cycle.municipality, month=cycle.month).exists():
         month_close(municipality=cycle.municipality, month=cycle.month, actor=actor)
-    posted = cycle.lines.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
-    return 1, posted, {}
+    remitted = cycle.lines.filter(stage=RemittanceLine.Stage.REMITTANCE).aggregate(
+        total=Sum("amount")
+    )["total"] or Decimal("0.00")
+    return 1, round_money(remitted), {}
 
 
 _RUNNERS: dict[str, Callable[[MonthlyCycle, CycleStep, User | None], StepResult]] = {

@@ -10,6 +10,7 @@ from pooling.models import Municipality, User
 from pooling.money import month_start, next_month
 from settlement import services
 from settlement.models import STEP_ORDER, MonthlyCycle
+from settlement.notifications import plan_deadlines_check
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, acks_late=True)
@@ -48,3 +49,13 @@ def month_end_cycles_task() -> list[str]:
         cycle_enqueue(cycle.pk)
         started.append(str(cycle))
     return started
+
+
+@shared_task
+def plan_deadlines_check_task() -> int:
+    """Celery beat, every morning: notify whoever is behind in the usage-plan cycle."""
+    today = timezone.localdate()
+    return sum(
+        plan_deadlines_check(municipality=municipality, today=today)
+        for municipality in Municipality.objects.order_by("pk")
+    )

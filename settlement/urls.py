@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from settlement import views
+from settlement import plan_views, views
 
 app_name = "settlement"
 
@@ -14,4 +14,38 @@ urlpatterns = [
     path("steps/<int:pk>/rerun/", views.CycleStepRerunView.as_view(), name="step_rerun"),
     path("remittances/", views.RemittanceListView.as_view(), name="remittance_list"),
     path("schedule/", views.ScheduleView.as_view(), name="schedule"),
+    path("plans/", plan_views.UsagePlanListView.as_view(), name="usage_plan_list"),
+    path("plans/new/", plan_views.UsagePlanCreateView.as_view(), name="usage_plan_create"),
+    path("plans/<int:pk>/", plan_views.UsagePlanDetailView.as_view(), name="usage_plan_detail"),
+    path(
+        "plans/<int:pk>/return/", plan_views.UsagePlanReturnView.as_view(), name="usage_plan_return"
+    ),
+    path("plans/dashboard/", plan_views.MonthOverviewView.as_view(), name="plan_dashboard"),
+    path(
+        "plans/consolidation/",
+        plan_views.MonthOverviewView.as_view(consolidation=True),
+        name="plan_consolidation",
+    ),
+    path("plans/city/<int:pk>/", plan_views.CityPlanDetailView.as_view(), name="city_plan_detail"),
+    path(
+        "plans/city/<int:pk>/approve/",
+        plan_views.CityPlanActionView.as_view(action="approve"),
+        name="city_plan_approve",
+    ),
+    path(
+        "plans/city/<int:pk>/request/",
+        plan_views.CityPlanActionView.as_view(action="request"),
+        name="city_plan_request",
+    ),
+    path(
+        "plans/city/<int:pk>/disburse/",
+        plan_views.CityPlanActionView.as_view(action="disburse"),
+        name="city_plan_disburse",
+    ),
+    path(
+        "plans/city/<int:pk>/allocate/",
+        plan_views.CityPlanActionView.as_view(action="allocate"),
+        name="city_plan_allocate",
+    ),
+    path("notifications/", plan_views.NotificationListView.as_view(), name="notification_list"),
 ]

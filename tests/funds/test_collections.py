@@ -1,0 +1,385 @@
+"""Contributions in the ledger: collection batches, retiree credits, top-ups, and the
+personal-account subledger against its control accounts (issue 4 items 7, 8, 10)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.urls import reverse
+
+from enrollment import services as enrollment_services
+from enrollment.models import CollectionBatch, PersonalAccountMovement, Scope
+from enrollment.selectors import personal_account_total
+from funds import collections
+from funds.models import Account, JournalEntry
+from funds.selectors import account_for, ledger_verify
+from tests.enrollment.conftest import make_employer, make_person  # noqa: F401
+from tests.funds.conftest import balance
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+MONTH = D(2024, 6, 1)
+ON = D(2024, 6, 28)
+
+
+def _account(city, county, fund, kind=Account.Kind.INCOME, owner=None):
+    return account_for(municipality=city, county=county, kind=kind, fund_code=fund, owner=owner)
+
+
+def _tax(city, county, fund):
+    return _account(city, county, fund, Account.Kind.COUNTERPARTY, Account.Owner.TAX_BUREAU)
+
+
+def _control(city, county):
+    return _account(city, county, "310200", Account.Kind.PERSONAL_ACCOUNT_CONTROL)
+
+
+@pytest.fixture
+def assessed(ledger, county_a, county_b, make_employer, make_person, city_clerk):  # noqa: F811
+    """Two employees of an enterprise in county A, a flexible worker in county B and a
+    retiree in county A, assessed for June 2024 with Jining's rates."""
+    employer = make_employer(county_a)
+    employees = [make_person(county_a, employer=employer, wage="60000.00") for _ in range(2)]
+    flexible = make_person(county_b, Scope.FLEXIBLE)
+    retiree = make_person(county_a, Scope.RETIREE)
+    enrollment_services.assessment_run(municipality=ledger, month=MONTH, actor=city_clerk)
+    return employer, employees, flexible, retiree
+
+
+@pytest.fixture
+def batch(ledger, city_clerk, assessed) -> CollectionBatch:
+    employer, employees, flexible, retiree = assessed
+    lines = [
+        "payer_code,month,amount",
+        f"{employer.credit_code},2024-06,1020.00",  # 2 × 510.00
+        f"{flexible.id_number},2024-06,700.00",  # 670.00 owed: 30.00 over-paid
+        "110105194912310021,2024-06,5.00",  # nobody: the city level keeps it
+    ]
+    return enrollment_services.collection_file_import(
+        municipality=ledger,
+        file_name="tax-2024-06.csv",
+        content=("\n".join(lines) + "\n").encode(),
+        actor=city_clerk,
+    ).batch
+
+
+def _ledger_state():
+    return (
+        JournalEntry.objects.count(),
+        sorted(Account.objects.exclude(balance=0).values_list("pk", "balance")),
+        PersonalAccountMovement.objects.count(),
+    )
+
+
+# Collections ---------------------------------------------------------------------------------
+
+
+def test_batch_posts_exact_amounts_per_county_and_fund(
+    ledger, batch, county_a, county_b, finance_officer
+):
+    entries = collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
+
+    by_key = {entry.idempotency_key: entry for entry in entries}
+    a, b = county_a.code, county_b.code
+    assert sorted(by_key) == sorted(
+        [
+            f"collection:{batch.pk}:{a}:310100",
+            f"collection:{batch.pk}:{a}:310200",
+            f"collection:{batch.pk}:{a}:910100",
+            f"collection:{batch.pk}:{b}:310100",
+            f"collection:{batch.pk}:{b}:310100:unallocated",
+            f"collection:{batch.pk}:{b}:910100",
+            f"collection:{batch.pk}:city:310100:unallocated",
+        ]
+    )
+    # Jining is unified: maternity (100.00) is merged into the pooled fund (700.00).
+    assert balance(_account(ledger, county_a, "310100")) == Decimal("800.00")
+    assert balance(_tax(ledger, county_a, "310100")) == Decimal("-800.00")
+    assert balance(_control(ledger, county_a)) == Decimal("200.00")
+    assert balance(_tax(ledger, county_a, "310200")) == Decimal("-200.00")
+    assert balance(_account(ledger, county_a, "910100")) == Decimal("20.00")
+    assert balance(_account(ledger, county_a, "920100")) == Decimal("0.00")
+    # County B: 660.00 pooled plus the 30.00 over-paid, kept in its income account.
+    assert balance(_account(ledger, county_b, "310100")) == Decimal("690.00")
+    assert balance(_account(ledger, county_b, "910100")) == Decimal("10.00")
+    # The unmatched 5.00 is in the city-wide income account, not lost.
+    assert balance(_account(ledger, None, "310100")) == Decimal("5.00")
+    assert balance(_tax(ledger, None, "310100")) == Decimal("-5.00")
+    assert (
+        sum(entry.postings.filter(amount__gt=0).get().amount for entry in entries)
+        == batch.total_amount
+        == Decimal("1725.00")
+    )
+    batch.refresh_from_db()
+    assert batch.status == CollectionBatch.Status.POSTED
+    assert all(entry.source == batch for entry in entries)
+
+
+def test_control_equals_subledger_after_posting(ledger, batch, county_a, finance_officer):
+    collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
+
+    assert personal_account_total(municipality=ledger, county=county_a) == Decimal("200.00")
+    assert balance(_control(ledger, county_a)) == Decimal("200.00")
+    report = ledger_verify(municipality=ledger)
+    assert report.ok, report.lines()
+
+
+def test_reposting_a_posted_batch_is_refused_and_changes_nothing(ledger, batch, finance_officer):
+    collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
+    before = _ledger_state()
+
+    with pytest.raises(ValidationError) as error:
+        collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
+
+    assert error.value.code == "already_posted"
+    assert _ledger_state() == before
+
+
+def test_maternity_is_its_own_fund_where_not_unified(
+    ledger, batch, county_a, finance_officer, monkeypatch
+):
+    monkeypatch.setattr(collections, "pooling_model_for", lambda county, month: None)
+
+    collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
+
+    assert balance(_account(ledger, county_a, "310100")) == Decimal("700.00")
+    assert balance(_account(ledger, county_a, "920100")) == Decimal("100.00")
+    assert balance(_tax(ledger, county_a, "920100")) == Decimal("-100.00")
+
+
+def test_failure_half_way_leaves_ledger_and_batch_as_they_were(
+    ledger, batch, finance_officer, monkeypatch
+):
+    before = _ledger_state()
+
+    def explode(**kwargs):
+        raise RuntimeError("subledger down")
+
+    monkeypatch.setattr(collections.enrollment_services, "collection_batch_mark_posted", explode)
+    with pytest.raises(RuntimeError):
+        collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
+
+    assert _ledger_state() == before
+    batch.refresh_from_db()
+    assert batch.status == CollectionBatch.Status.READY
+    monkeypatch.undo()
+    assert len(collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)) == 7
+
+
+# Retiree credits -----------------------------------------------------------------------------
+
+
+def test_retiree_credits_are_balanced_per_fund_and_idempotent(
+    ledger, batch, county_a, finance_officer, assessed
+):
+    retiree = assessed[3]
+    collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
+
+    result = collections.retiree_credits_post(
+        municipality=ledger, month=MONTH, actor=finance_officer
+    )
+
+    assert result.credited == 1
+    assert sorted(entry.fund_type.code for entry in result.entries) == ["310100", "310200"]
+    for entry in result.entries:
+        amounts = sorted(entry.postings.values_list("amount", flat=True))
+        assert amounts == [Decimal("-90.00"), Decimal("90.00")]
+        assert set(entry.postings.values_list("account__fund_type__code", flat=True)) == {
+            entry.fund_type.code
+        }
+    assert balance(_account(ledger, county_a, "310100")) == Decimal("710.00")
+    assert balance(_control(ledger, county_a)) == Decimal("290.00")
+    clearing = Account.objects.filter(
+        county=county_a, owner=Account.Owner.COUNTY, kind=Account.Kind.COUNTERPARTY
+    )
+    assert sorted(clearing.values_list("fund_type__code", "balance")) == [
+        ("310100", Decimal("90.00")),
+        ("310200", Decimal("-90.00")),
+    ]
+    assert retiree.account_movements.get().amount == Decimal("90.00")
+    assert ledger_verify(municipality=ledger).ok
+
+    before = _ledger_state()
+    again = collections.retiree_credits_post(
+        municipality=ledger, month=MONTH, actor=finance_officer
+    )
+    assert (again.credited, again.entries) == (0, [])
+    assert _ledger_state() == before
+
+
+def test_retiree_credits_refused_without_pooled_income(ledger, assessed, finance_officer):
+    before = _ledger_state()
+
+    with pytest.raises(ValidationError) as error:
+        collections.retiree_credits_post(municipality=ledger, month=MONTH, actor=finance_officer)
+
+    assert error.value.code == "negative_balance"
+    assert _ledger_state()[0] == before[0]
+    assert PersonalAccountMovement.objects.count() == 0
+
+
+# Top-ups -------------------------------------------------------------------------------------
+
+
+def test_top_up_lands_in_the_pooled_fund_only(ledger, county_a, city_clerk, assessed):
+    person = assessed[1][0]
+    entries = collections.top_up_book(
+        person=person,
+        case="retiring_short",
+        on=D(2024, 6, 10),
+        months_paid=100,
+        last_base=Decimal("5000.00"),
+        actor=city_clerk,
+    )
+
+    assert [entry.fund_type.code for entry in entries] == ["310100"]
+    # 5000.00 × 0.07 × 20 missing months
+    assert balance(_account(ledger, county_a, "310100")) == Decimal("7000.00")
+    assert balance(_control(ledger, county_a)) == Decimal("0.00")
+    assert not Account.objects.filter(fund_type__code="310200").exclude(balance=0).exists()
+    assert PersonalAccountMovement.objects.count() == 0
+
+    again = collections.top_up_book(
+        person=person,
+        case="retiring_short",
+        on=D(2024, 6, 10),
+        months_paid=100,
+        last_base=Decimal("5000.00"),
+        actor=city_clerk,
+    )
+    assert [entry.pk for entry in again] == [entry.pk for entry in entries]
+    with pytest.raises(ValidationError):
+        collections.top_up_book(
+            person=person,
+            case="retiring_short",
+            on=D(2024, 6, 10),
+            months_paid=90,
+            last_base=Decimal("5000.00"),
+            actor=city_clerk,
+        )
+    assert balance(_account(ledger, county_a, "310100")) == Decimal("7000.00")
+
+
+# Verification --------------------------------------------------------------------------------
+
+
+def test_verify_ledger_fails_when_the_subledger_is_tampered(
+    ledger, batch, county_a, finance_officer
+):
+    collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE enrollment_personalaccountmovement SET amount = amount + 1 WHERE id = %s",
+            [PersonalAccountMovement.objects.order_by("pk").first().pk],
+        )
+
+    report = ledger_verify(municipality=ledger)
+
+    control = _control(ledger, county_a)
+    assert not report.ok
+    assert report.personal_account_differences == [
+        (control.pk, control.name, Decimal("200.00"), Decimal("201.00"))
+    ]
+    assert any("difference -1.00" in line for line in report.lines())
+
+
+# Pages, API and permissions ------------------------------------------------------------------
+
+
+def test_clerk_posts_a_batch_from_the_page(client_for, city_clerk, batch):
+    client = client_for(city_clerk)
+    page = client.get(reverse("funds:collection_batches"))
+    assert page.status_code == 200 and batch.file_name in page.content.decode()
+
+    response = client.post(reverse("funds:collection_batch_post", args=[batch.pk]))
+
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == CollectionBatch.Status.POSTED
+    listing = client.get(reverse("funds:collection_batches")).content.decode()
+    entry = JournalEntry.objects.filter(source_id=str(batch.pk)).first()
+    assert reverse("funds:entry_detail", args=[entry.pk]) in listing
+
+
+def test_auditor_reads_but_cannot_post(client_for, api_for, auditor, batch):
+    assert client_for(auditor).get(reverse("funds:collection_batches")).status_code == 200
+    response = client_for(auditor).post(reverse("funds:collection_batch_post", args=[batch.pk]))
+    api_response = api_for(auditor).post(f"/api/collection-batches/{batch.pk}/post/")
+
+    assert response.status_code == api_response.status_code == 403
+    batch.refresh_from_db()
+    assert batch.status == CollectionBatch.Status.READY
+    assert JournalEntry.objects.count() == 0
+
+
+def test_county_officer_cannot_post_city_wide_batches(client_for, api_for, county_a_officer, batch):
+    client = client_for(county_a_officer)
+    assert client.get(reverse("funds:collection_batches")).status_code == 403
+    assert client.post(reverse("funds:collection_batch_post", args=[batch.pk])).status_code == 403
+    assert (
+        api_for(county_a_officer).post(f"/api/collection-batches/{batch.pk}/post/").status_code
+        == 403
+    )
+    assert JournalEntry.objects.count() == 0
+
+
+def test_api_posts_a_batch_once(api_for, finance_officer, batch):
+    api = api_for(finance_officer)
+    first = api.post(f"/api/collection-batches/{batch.pk}/post/")
+    second = api.post(f"/api/collection-batches/{batch.pk}/post/")
+
+    assert first.status_code == 201 and len(first.json()) == 7
+    assert second.status_code == 400
+    assert JournalEntry.objects.count() == 7
+
+
+def test_api_retiree_credits_and_top_up(api_for, finance_officer, city_clerk, batch, assessed):
+    collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
+    api = api_for(finance_officer)
+    credited = api.post("/api/retiree-credits/post/", {"month": "2024-06"}, format="json")
+    assert credited.status_code == 200 and credited.json()["credited"] == 1
+
+    person = assessed[1][0]
+    booked = api_for(city_clerk).post(
+        "/api/top-ups/book/",
+        {"person": person.pk, "case": "retiring_short", "on": "2024-06-10",
+         "months_paid": 100, "last_base": "5000.00"},
+        format="json",
+    )  # fmt: skip
+    assert booked.status_code == 201
+    assert [entry["fund"] for entry in booked.json()] == ["310100"]
+
+
+def test_county_officer_books_top_ups_only_in_their_county(
+    client_for, api_for, county_a_officer, assessed
+):
+    person_b = assessed[2]
+    person_a = assessed[1][0]
+    client = client_for(county_a_officer)
+    assert client.get(reverse("funds:top_up_book", args=[person_b.pk])).status_code == 404
+    assert client.get(reverse("funds:top_up_book", args=[person_a.pk])).status_code == 200
+    refused = api_for(county_a_officer).post(
+        "/api/top-ups/book/",
+        {"person": person_b.pk, "case": "flexible_retiree", "on": "2024-06-10"},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert JournalEntry.objects.count() == 0
+
+    response = client.post(
+        reverse("funds:top_up_book", args=[person_a.pk]),
+        {"case": "retiring_short", "on": "2024-06-10", "months_paid": "100",
+         "last_base": "5000.00"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert JournalEntry.objects.get().fund_type.code == "310100"
+
+
+def test_auditor_cannot_book_top_ups(client_for, auditor, assessed):
+    person = assessed[1][0]
+    assert (
+        client_for(auditor).get(reverse("funds:top_up_book", args=[person.pk])).status_code == 403
+    )
