@@ -1,0 +1,637 @@
+"""``python manage.py benchmark_cycle --insured N`` (PostgreSQL): the monthly cycle of a city of
+N insured people, measured in one run against the PostgreSQL floor and a naive loop (issue 9).
+
+1. **Population.** A dedicated municipality (slug ``benchmark``, code 379900, ``--counties``
+   counties under unified collection and expenditure) gets N people set-based, with
+   ``INSERT … SELECT … generate_series`` (no per-person Python object): about 27 % retirees;
+   of those in service, 5 % flexible workers, 2 % individual businesses without employees,
+   1 % part-time workers, the rest employees (of individual businesses where the employer is
+   one) with about 20 people per employer. Identifiers carry valid check characters. A
+   re-run keeps the people: it adds the missing ones, or ends the episodes of those beyond N.
+2. **Naive loop** (before the cycle, on the cycle's month, then deleted): per sampled person,
+   read the episode and the base through the ORM, compute with
+   ``enrollment.contributions.assessment_amounts`` and ``Assessment.save()`` (autocommit),
+   extrapolated to N.
+3. **Cycle**, through the product's services, each step timed: assessment; collection file
+   (the tax bureau's side, written here from the assessments; not counted in the cycle),
+   ``collection_file_import``; ``collection_batch_post`` and ``retiree_credits_post``
+   (which the cut-off step would otherwise call); the cut-off, remittance, fiscal transfer,
+   zero-balance check and month close steps.
+4. **Floor**: the month's assessment rows spooled to a temporary file, then one ``COPY …
+   FROM STDIN`` of them into an UNLOGGED scratch table without indexes (dropped after).
+
+Every run assesses and closes the month after the last one closed, so re-runs need no
+cleanup: the ledger is append-only by design. Peak memory is this process's maximum RSS.
+"""
+
+import datetime
+import io
+import json
+import os
+import resource
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+from django.db.models import Max
+
+from enrollment import contributions
+from enrollment import services as enrollment_services
+from enrollment.models import (
+    EMPLOYER_SCOPES,
+    Assessment,
+    ContributionBase,
+    EnrollmentEpisode,
+)
+from enrollment.validators import CREDIT_CODE_ALPHABET
+from funds.collections import collection_batch_post, retiree_credits_post
+from funds.models import ClosedMonth
+from funds.services import accounts_open_for_municipality
+from pooling.demo import seed_structure
+from pooling.models import County, Municipality, PoolingModel, Role, User
+from pooling.money import month_end
+from pooling.presets import CityPreset, UnitPreset
+from settlement import services
+from settlement.models import MonthlyCycle, StepName
+
+SLUG = "benchmark"
+CITY_CODE = "379900"
+FIRST_MONTH = datetime.date(2026, 1, 1)
+PEOPLE_PER_EMPLOYER = 20
+COPY_CHUNK = 1 << 20
+
+_CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+_RESIDENT_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+# Employer n (0-based) is in county n mod C; its credit code is 91 + city code + MA + n,
+# with the GB 32100 check character computed in SQL.
+EMPLOYERS_SQL = """
+INSERT INTO enrollment_employer
+    (municipality_id, county_id, credit_code, name, unit_type, status, created_at)
+SELECT %(municipality)s, (%(counties)s::bigint[])[n %% %(county_count)s + 1],
+       k.code || substr(%(alphabet)s, ((31 - c.total %% 31) %% 31)::int + 1, 1),
+       '基准单位' || lpad((n + 1)::text, 7, '0'),
+       CASE WHEN n %% 7 = 0 THEN 'public' WHEN n %% 10 = 3 THEN 'individual_business'
+            ELSE 'enterprise' END,
+       'active', now()
+FROM generate_series(%(first)s, %(last)s) AS n
+CROSS JOIN LATERAL (SELECT '91' || %(city)s || 'MA' || lpad(n::text, 7, '0') AS code) AS k
+CROSS JOIN LATERAL (
+    SELECT sum((strpos(%(alphabet)s, substr(k.code, i, 1)) - 1) * (%(weights)s::int[])[i])
+        AS total
+    FROM generate_series(1, 17) AS i
+) AS c
+ON CONFLICT (credit_code) DO NOTHING
+"""
+
+# Person i works for employer i mod E. i mod 100 decides the scope (module docstring); the
+# resident ID is county code + birth date + sequence + GB 11643 check character, with birth
+# dates that are injective in i within each age band (retirees born 1940–1965, the others
+# 1966–2004), so every ID is unique.
+PEOPLE_SQL = """
+CREATE TEMP TABLE benchmark_new_people ON COMMIT DROP AS
+WITH numbered AS (
+    SELECT i, i %% 100 AS share, e.id AS employer_id, e.county_id, e.unit_type, c.code
+    FROM generate_series(%(first)s, %(last)s) AS i
+    JOIN benchmark_employers e ON e.number = i %% %(employer_count)s
+    JOIN pooling_county c ON c.id = e.county_id
+), typed AS (
+    SELECT numbered.*,
+           CASE WHEN share < 27 THEN 'retiree'
+                WHEN share < 32 THEN 'flexible'
+                WHEN share < 34 THEN 'solo_business'
+                WHEN share < 35 THEN 'part_time'
+                WHEN unit_type = 'individual_business' AND share = 35 THEN 'business_owner'
+                WHEN unit_type = 'individual_business' THEN 'business_employee'
+                ELSE 'employee' END AS scope,
+           CASE WHEN share < 27
+                THEN DATE '1940-01-01' + ((i / 1000) * 37 %% 9496)::int
+                ELSE DATE '1966-01-01' + ((i / 1000) * 41 %% 14245)::int END AS birth
+    FROM numbered
+), coded AS (
+    SELECT typed.*,
+           code || to_char(birth, 'YYYYMMDD') || lpad((i %% 1000)::text, 3, '0') AS first17
+    FROM typed
+)
+SELECT i, scope, county_id, birth,
+       CASE WHEN scope IN ('flexible', 'solo_business', 'part_time') THEN NULL
+            ELSE employer_id END AS employer_id,
+       first17 || substr('10X98765432', (s.total %% 11)::int + 1, 1) AS id_number
+FROM coded
+CROSS JOIN LATERAL (
+    SELECT sum(substr(first17, j, 1)::int * (%(weights)s::int[])[j]) AS total
+    FROM generate_series(1, 17) AS j
+) AS s
+"""
+
+INSERT_PEOPLE_SQL = """
+INSERT INTO enrollment_insuredperson
+    (municipality_id, county_id, id_number, name, birth_date, sex, category, employer_id,
+     status, created_at)
+SELECT %(municipality)s, county_id, id_number, '参保人' || lpad((i + 1)::text, 7, '0'), birth,
+       CASE WHEN (i %% 10) %% 2 = 1 THEN 'M' ELSE 'F' END, scope, employer_id,
+       CASE WHEN scope = 'retiree' THEN 'retired' ELSE 'active' END, now()
+FROM benchmark_new_people ORDER BY i
+"""
+
+INSERT_EPISODES_SQL = """
+INSERT INTO enrollment_enrollmentepisode
+    (person_id, scheme, scope, county_id, employer_id, from_month, to_month, first_enrollment)
+SELECT p.id, 'employee', n.scope, n.county_id, n.employer_id, %(first_month)s, NULL, false
+FROM benchmark_new_people n JOIN enrollment_insuredperson p ON p.id_number = n.id_number
+ORDER BY n.i
+"""
+
+INSERT_BASES_SQL = """
+INSERT INTO enrollment_contributionbase (person_id, year, yearly_wage, declared_at)
+SELECT p.id, %(year)s, 36000 + (n.i::bigint * 7919) %% 120000, now()
+FROM benchmark_new_people n JOIN enrollment_insuredperson p ON p.id_number = n.id_number
+WHERE n.scope IN %(employer_scopes)s
+ORDER BY n.i
+"""
+
+# A new year's bases repeat the latest declared wage.
+CARRY_BASES_SQL = """
+INSERT INTO enrollment_contributionbase (person_id, year, yearly_wage, declared_at)
+SELECT DISTINCT ON (b.person_id) b.person_id, %(year)s, b.yearly_wage, now()
+FROM enrollment_contributionbase b
+JOIN enrollment_insuredperson p ON p.id = b.person_id
+WHERE p.municipality_id = %(municipality)s AND b.year < %(year)s
+ORDER BY b.person_id, b.year DESC
+ON CONFLICT (person_id, year) DO NOTHING
+"""
+
+# The first N people (by id) are insured in the month; the episodes of the others end before it.
+ACTIVE_SET_SQL = """
+WITH ranked AS (
+    SELECT e.id, row_number() OVER (ORDER BY e.person_id) AS rank
+    FROM enrollment_enrollmentepisode e
+    JOIN enrollment_insuredperson p ON p.id = e.person_id
+    WHERE p.municipality_id = %(municipality)s AND e.scheme = 'employee'
+)
+UPDATE enrollment_enrollmentepisode e
+SET to_month = CASE WHEN r.rank <= %(insured)s THEN NULL ELSE %(last_month)s::date END
+FROM ranked r
+WHERE e.id = r.id AND e.to_month IS DISTINCT FROM
+      (CASE WHEN r.rank <= %(insured)s THEN NULL ELSE %(last_month)s::date END)
+"""
+
+# The tax bureau's file: each employer pays its people's month in full, and nine in ten of
+# the people without an employer pay theirs.
+COLLECTION_FILE_SQL = """
+COPY (
+    SELECT r.credit_code, to_char(a.month, 'YYYY-MM'), sum(a.total_due)
+    FROM enrollment_assessment a JOIN enrollment_employer r ON r.id = a.employer_id
+    WHERE a.municipality_id = {municipality} AND a.month = '{month}'
+    GROUP BY r.credit_code, a.month
+    UNION ALL
+    SELECT p.id_number, to_char(a.month, 'YYYY-MM'), a.total_due
+    FROM enrollment_assessment a JOIN enrollment_insuredperson p ON p.id = a.person_id
+    WHERE a.municipality_id = {municipality} AND a.month = '{month}'
+      AND a.employer_id IS NULL AND a.person_id % 10 <> 0
+) TO STDOUT WITH (FORMAT csv)
+"""
+
+
+def _preset(counties: int) -> CityPreset:
+    units = tuple(
+        UnitPreset(
+            f"3799{number:02d}", f"基准区{number:02d}", f"Benchmark {number:02d}", "district"
+        )
+        for number in range(1, counties + 1)
+    )
+    return CityPreset(
+        slug=SLUG,
+        code=CITY_CODE,
+        name="基准市",
+        name_en="Benchmark city",
+        pooling_start=datetime.date(2020, 1, 1),
+        model=PoolingModel.UNIFIED,
+        evaluated=False,
+        units=units,
+        demo_counties=(units[0].code, units[min(1, len(units) - 1)].code),
+    )
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _next_month(month: datetime.date) -> datetime.date:
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+@dataclass
+class Step:
+    name: str
+    seconds: float
+    rows: int
+    peak_rss_mb: float
+    in_cycle: bool = True
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class Figures:
+    insured: int
+    counties: int
+    month: str
+    generation_seconds: float = 0.0
+    steps: list[Step] = field(default_factory=list)
+    completed: bool = False
+    assessed: int = 0
+    floor_rows: int = 0
+    floor_seconds: float = 0.0
+    naive_sample: int = 0
+    naive_seconds_sample: float = 0.0
+
+    @property
+    def cycle_seconds(self) -> float:
+        return sum(step.seconds for step in self.steps if step.in_cycle)
+
+    @property
+    def naive_seconds_extrapolated(self) -> float:
+        if not self.naive_sample:
+            return 0.0
+        return self.naive_seconds_sample / self.naive_sample * self.insured
+
+    def as_json(self) -> dict:
+        def ratio(seconds: float, to: float) -> float | None:
+            return round(seconds / to, 2) if to and seconds else None
+
+        return {
+            "insured": self.insured,
+            "counties": self.counties,
+            "month": self.month,
+            "completed": self.completed,
+            "assessed": self.assessed,
+            "generation_seconds": round(self.generation_seconds, 3),
+            "cycle_seconds": round(self.cycle_seconds, 3),
+            "floor_rows": self.floor_rows,
+            "floor_seconds": round(self.floor_seconds, 3),
+            "cycle_to_floor": ratio(self.cycle_seconds, self.floor_seconds),
+            "naive_sample": self.naive_sample,
+            "naive_seconds_sample": round(self.naive_seconds_sample, 3),
+            "naive_seconds_extrapolated": round(self.naive_seconds_extrapolated, 3),
+            "speedup_over_naive": ratio(self.naive_seconds_extrapolated, self.cycle_seconds),
+            "peak_rss_mb": round(_peak_rss_mb(), 1),
+            "steps": [
+                {
+                    **asdict(step),
+                    "seconds": round(step.seconds, 3),
+                    "rows_per_second": round(step.rows_per_second),
+                    "to_floor": ratio(step.seconds, self.floor_seconds),
+                }
+                for step in self.steps
+            ],
+            "machine": {"cpus": os.cpu_count(), "postgresql": connection.pg_version},
+        }
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure the monthly cycle of N synthetic insured people against a raw COPY floor "
+        "and a naive per-row ORM loop (PostgreSQL; use a database made for it)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--insured", type=int, required=True, help="people in the city")
+        parser.add_argument("--counties", type=int, default=12)
+        parser.add_argument("--json", dest="json_path", help="also write the figures here")
+        parser.add_argument("--naive-sample", type=int, default=2000)
+
+    def handle(self, *args, insured, counties, json_path, naive_sample, **options) -> None:
+        if connection.vendor != "postgresql":
+            raise CommandError(
+                "benchmark_cycle measures PostgreSQL (COPY, set-based SQL); set DATABASE_URL "
+                "to a PostgreSQL database made for benchmarking. SQLite is not supported."
+            )
+        if insured < 1 or not 1 <= counties <= 99 or naive_sample < 0:
+            raise CommandError("--insured ≥ 1, 1 ≤ --counties ≤ 99, --naive-sample ≥ 0.")
+        municipality = seed_structure(_preset(counties), log=lambda message: None)
+        accounts_open_for_municipality(municipality=municipality, actor=None)
+        clerk = User.objects.get(municipality=municipality, role=Role.AGENCY_CLERK)
+        month = self._month(municipality)
+        figures = Figures(insured=insured, counties=counties, month=f"{month:%Y-%m}")
+
+        started = time.perf_counter()
+        added = self._population(municipality, insured, counties, month)
+        figures.generation_seconds = time.perf_counter() - started
+        self._say(
+            f"Population: {insured:,} insured ({added:,} added) in "
+            f"{figures.generation_seconds:.1f} s; cycle month {month:%Y-%m}"
+        )
+        if naive_sample:
+            self._naive(municipality, month, min(naive_sample, insured), figures)
+        self._cycle(municipality, month, clerk, figures)
+        self._floor(municipality, month, figures)
+        self._print(figures)
+        if json_path:
+            with open(json_path, "w", encoding="utf-8") as handle:
+                json.dump(figures.as_json(), handle, indent=2, ensure_ascii=False)
+            self._say(f"Wrote {json_path}")
+        if not figures.completed:
+            raise CommandError("The cycle did not complete; see the steps above.")
+
+    def _say(self, text: str) -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    # Population -------------------------------------------------------------------------
+
+    def _month(self, municipality: Municipality) -> datetime.date:
+        """The month after the latest closed or started month (the first run: FIRST_MONTH)."""
+        latest = max(
+            filter(None, [
+                ClosedMonth.objects.filter(municipality=municipality).aggregate(m=Max("month"))["m"],
+                MonthlyCycle.objects.filter(municipality=municipality).aggregate(m=Max("month"))["m"],
+            ]),
+            default=None,
+        )  # fmt: skip
+        return FIRST_MONTH if latest is None else _next_month(latest)
+
+    def _population(
+        self, municipality: Municipality, insured: int, counties: int, month: datetime.date
+    ) -> int:
+        """Make exactly the first ``insured`` people (by id) insured in ``month``, set-based."""
+        county_ids = list(
+            County.objects.filter(municipality=municipality)
+            .order_by("code")
+            .values_list("pk", flat=True)[:counties]
+        )
+        employer_count = max(-(-insured // PEOPLE_PER_EMPLOYER), 1)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                EMPLOYERS_SQL,
+                {
+                    "municipality": municipality.pk,
+                    "counties": county_ids,
+                    "county_count": len(county_ids),
+                    "first": 0,
+                    "last": employer_count - 1,
+                    "city": CITY_CODE,
+                    "alphabet": CREDIT_CODE_ALPHABET,
+                    "weights": _CREDIT_WEIGHTS,
+                },
+            )
+            cursor.execute(
+                "SELECT count(*) FROM enrollment_insuredperson WHERE municipality_id = %s",
+                [municipality.pk],
+            )
+            existing = cursor.fetchone()[0]
+            added = max(insured - existing, 0)
+            if added:
+                cursor.execute(
+                    "CREATE TEMP TABLE benchmark_employers ON COMMIT DROP AS"
+                    " SELECT row_number() OVER (ORDER BY credit_code) - 1 AS number, id,"
+                    " county_id, unit_type FROM enrollment_employer"
+                    " WHERE municipality_id = %s AND credit_code LIKE %s",
+                    [municipality.pk, f"91{CITY_CODE}MA%"],
+                )
+                cursor.execute("CREATE UNIQUE INDEX ON benchmark_employers (number)")
+                cursor.execute("SELECT count(*) FROM benchmark_employers")
+                employers = cursor.fetchone()[0]
+                cursor.execute(
+                    PEOPLE_SQL,
+                    {
+                        "first": existing,
+                        "last": insured - 1,
+                        "employer_count": employers,
+                        "weights": _RESIDENT_WEIGHTS,
+                    },
+                )
+                cursor.execute(INSERT_PEOPLE_SQL, {"municipality": municipality.pk})
+                cursor.execute(INSERT_EPISODES_SQL, {"first_month": FIRST_MONTH})
+                cursor.execute(
+                    INSERT_BASES_SQL,
+                    {"year": FIRST_MONTH.year, "employer_scopes": tuple(sorted(EMPLOYER_SCOPES))},
+                )
+            if month.year != FIRST_MONTH.year:
+                cursor.execute(
+                    CARRY_BASES_SQL, {"year": month.year, "municipality": municipality.pk}
+                )
+            if existing > insured:
+                if month == FIRST_MONTH:
+                    raise CommandError(
+                        f"The benchmark city already has {existing:,} people and no month "
+                        f"closed; run with --insured {existing} or use a fresh database."
+                    )
+                last_month = (month - datetime.timedelta(days=1)).replace(day=1)
+                cursor.execute(
+                    ACTIVE_SET_SQL,
+                    {"municipality": municipality.pk, "insured": insured, "last_month": last_month},
+                )
+        with connection.cursor() as cursor:
+            for table in ("employer", "insuredperson", "enrollmentepisode", "contributionbase"):
+                cursor.execute(f"ANALYZE enrollment_{table}")
+        return added
+
+    # Naive loop -------------------------------------------------------------------------
+
+    def _naive(
+        self, municipality: Municipality, month: datetime.date, sample: int, figures: Figures
+    ) -> None:
+        """Assess ``sample`` people one ORM object at a time, as a first implementation
+        would; the rows are deleted afterwards so the cycle assesses everybody."""
+        episode_ids = list(
+            EnrollmentEpisode.objects.filter(
+                person__municipality=municipality, scheme="employee", to_month__isnull=True
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:sample]
+        )
+        parameters: dict[int, dict] = {}
+        saved = []
+        started = time.perf_counter()
+        for episode_id in episode_ids:
+            episode = EnrollmentEpisode.objects.select_related("employer", "county").get(
+                pk=episode_id
+            )
+            base = ContributionBase.objects.filter(
+                person_id=episode.person_id, year=month.year
+            ).first()
+            if episode.scope in EMPLOYER_SCOPES and base is None:
+                continue
+            if episode.county_id not in parameters:
+                parameters[episode.county_id] = contributions.assessment_parameters(
+                    municipality=municipality, county=episode.county, month=month
+                )
+            employer = episode.employer
+            amounts = contributions.assessment_amounts(
+                scope=episode.scope,
+                unit_type=employer.unit_type if employer else "",
+                employer_status=employer.status if employer else "",
+                has_employer=employer is not None,
+                yearly_wage=base.yearly_wage if base else 0,
+                parameters=parameters[episode.county_id],
+            )
+            assessment = Assessment(
+                municipality=municipality,
+                county_id=episode.county_id,
+                person_id=episode.person_id,
+                employer=employer,
+                episode=episode,
+                month=month,
+                scope=episode.scope,
+                unit_type=employer.unit_type if employer else "",
+                **amounts,
+            )
+            assessment.save()
+            saved.append(assessment.pk)
+        figures.naive_seconds_sample = time.perf_counter() - started
+        figures.naive_sample = len(episode_ids)
+        Assessment.objects.filter(pk__in=saved).delete()
+        self._say(
+            f"Naive loop: {len(episode_ids):,} rows in {figures.naive_seconds_sample:.2f} s → "
+            f"{figures.naive_seconds_extrapolated:,.0f} s extrapolated to {figures.insured:,}"
+        )
+
+    # The cycle --------------------------------------------------------------------------
+
+    def _timed(self, figures: Figures, name: str, run, *, in_cycle: bool = True):
+        started = time.perf_counter()
+        result, rows = run()
+        seconds = time.perf_counter() - started
+        figures.steps.append(Step(name, seconds, rows, _peak_rss_mb(), in_cycle))
+        self._say(f"  {name:<28} {seconds:8.2f} s  {rows:>10,} rows  peak {_peak_rss_mb():,.0f} MB")
+        return result
+
+    def _run_step(self, cycle: MonthlyCycle, name: str, clerk: User):
+        outcome = services.cycle_step_run(cycle=cycle, name=name, actor=clerk)
+        if outcome.status != "done":
+            raise CommandError(f"Step {name} ended {outcome.status}: {outcome.error}")
+        return outcome, outcome.count
+
+    def _cycle(
+        self, municipality: Municipality, month: datetime.date, clerk: User, figures: Figures
+    ) -> None:
+        self._say("Cycle:")
+        cycle, _created = services.cycle_start(municipality=municipality, month=month, actor=clerk)
+        step = self._run_step
+        self._timed(figures, "assessment", lambda: step(cycle, StepName.ASSESSMENT, clerk))
+        figures.assessed = Assessment.objects.filter(municipality=municipality, month=month).count()
+        content = self._timed(
+            figures,
+            "collection file (tax bureau)",
+            lambda: self._collection_file(municipality, month),
+            in_cycle=False,
+        )
+        imported = self._timed(
+            figures,
+            "collection import + match",
+            lambda: self._import(municipality, month, content, clerk),
+        )
+        self._timed(
+            figures,
+            "collection posting",
+            lambda: (
+                None,
+                len(collection_batch_post(batch=imported.batch, actor=clerk, on=month_end(month))),
+            ),
+        )
+        self._timed(
+            figures,
+            "retiree account credits",
+            lambda: (
+                None,
+                retiree_credits_post(municipality=municipality, month=month, actor=clerk).credited,
+            ),
+        )
+        for name in (
+            StepName.COLLECTIONS_CUTOFF,
+            StepName.REMITTANCE,
+            StepName.FISCAL_TRANSFER,
+            StepName.ZERO_BALANCE_CHECK,
+            StepName.MONTH_CLOSE,
+        ):
+            self._timed(figures, str(name), lambda name=name: step(cycle, name, clerk))
+        cycle.refresh_from_db()
+        figures.completed = cycle.status == MonthlyCycle.Status.COMPLETED
+
+    def _collection_file(self, municipality: Municipality, month: datetime.date):
+        buffer = io.BytesIO()
+        buffer.write(b"payer_code,month,amount\n")
+        with connection.cursor() as cursor:
+            cursor.copy_expert(
+                COLLECTION_FILE_SQL.format(municipality=int(municipality.pk), month=month),
+                buffer,
+            )
+        content = buffer.getvalue()
+        return content, content.count(b"\n") - 1
+
+    def _import(self, municipality, month, content: bytes, clerk: User):
+        result = enrollment_services.collection_file_import(
+            municipality=municipality,
+            file_name=f"benchmark-{month:%Y-%m}.csv",
+            content=content,
+            actor=clerk,
+        )
+        return result, result.batch.allocations.count()
+
+    # Floor ------------------------------------------------------------------------------
+
+    def _floor(self, municipality: Municipality, month: datetime.date, figures: Figures) -> None:
+        """COPY the month's assessment rows (the same rows, the same width) into an UNLOGGED
+        table without indexes: what PostgreSQL needs at least to take N rows in."""
+        with tempfile.TemporaryFile() as spool, connection.cursor() as cursor:
+            cursor.copy_expert(
+                "COPY (SELECT * FROM enrollment_assessment WHERE municipality_id = "
+                f"{int(municipality.pk)} AND month = '{month.isoformat()}') TO STDOUT",
+                spool,
+            )
+            spool.seek(0)
+            cursor.execute("DROP TABLE IF EXISTS benchmark_cycle_floor")
+            cursor.execute(
+                "CREATE UNLOGGED TABLE benchmark_cycle_floor (LIKE enrollment_assessment)"
+            )
+            started = time.perf_counter()
+            cursor.copy_expert("COPY benchmark_cycle_floor FROM STDIN", spool, size=COPY_CHUNK)
+            figures.floor_seconds = time.perf_counter() - started
+            figures.floor_rows = cursor.rowcount
+            cursor.execute("DROP TABLE benchmark_cycle_floor")
+        self._say(f"Floor: COPY of {figures.floor_rows:,} rows in {figures.floor_seconds:.2f} s")
+
+    # Report -----------------------------------------------------------------------------
+
+    def _print(self, figures: Figures) -> None:
+        floor = figures.floor_seconds
+        naive = figures.naive_seconds_extrapolated
+
+        def row(
+            name: str, seconds: float, rows: int, rss: float | None, note: str = "", *,
+            versus_naive: bool = False,
+        ) -> str:  # fmt: skip
+            rate = f"{rows / seconds:,.0f}" if seconds and rows else "–"
+            to_floor = f"{seconds / floor:.2f}×" if floor and seconds else "–"
+            speedup = f"{naive / seconds:,.0f}×" if versus_naive and naive and seconds else "–"
+            memory = f"{rss:,.0f}" if rss is not None else "–"
+            return (
+                f"{name:<30}{seconds:>10.2f}{rows:>12,}{rate:>12}{to_floor:>10}{speedup:>10}"
+                f"{memory:>9}{note}"
+            )
+
+        header = (
+            f"{'':<30}{'seconds':>10}{'rows':>12}{'rows/s':>12}{'÷ floor':>10}"
+            f"{'vs naive':>10}{'RSS MB':>9}"
+        )
+        self._say(f"\nbenchmark_cycle: {figures.insured:,} insured, {figures.counties} counties, "
+                  f"month {figures.month}, {os.cpu_count()} CPUs")  # fmt: skip
+        self._say(header)
+        self._say("-" * len(header))
+        for step in figures.steps:
+            note = "" if step.in_cycle else "  (synthetic input, not counted)"
+            # The naive loop assesses, so only the assessment and the whole cycle compare.
+            self._say(row(step.name, step.seconds, step.rows, step.peak_rss_mb, note,
+                          versus_naive=step.name == StepName.ASSESSMENT))  # fmt: skip
+        self._say("-" * len(header))
+        self._say(row("cycle total", figures.cycle_seconds, figures.assessed, _peak_rss_mb(),
+                      versus_naive=True))  # fmt: skip
+        self._say(row("floor: COPY into UNLOGGED", floor, figures.floor_rows, None))
+        self._say(row(f"naive save() ×{figures.naive_sample} → N", naive, figures.insured, None,
+                      versus_naive=True))  # fmt: skip
+        self._say(f"completed: {figures.completed}; peak RSS {_peak_rss_mb():,.0f} MB")
