@@ -1,5 +1,6 @@
 """REST API of the monthly cycle: the same capabilities and scoping as the pages."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -40,7 +41,7 @@ class MonthlyCycleViewSet(
                 month=data.validated_data["month"],
                 actor=request.user,
             )
-        except services.ValidationError as error:
+        except DjangoValidationError as error:
             raise as_api_error(error) from error
         if created:
             transaction.on_commit(lambda: tasks.cycle_enqueue(cycle.pk, request.user.pk))
@@ -66,7 +67,7 @@ class MonthlyCycleViewSet(
             raise ValidationError({"step": [f"Unknown step {step_name}."]})
         try:
             services.cycle_step_reset(step=step, actor=request.user)
-        except services.ValidationError as error:
+        except DjangoValidationError as error:
             raise as_api_error(error) from error
         transaction.on_commit(lambda: tasks.cycle_enqueue(cycle.pk, request.user.pk, step_name))
         return Response(self.get_serializer(cycle).data, status=status.HTTP_202_ACCEPTED)

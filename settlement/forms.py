@@ -1,5 +1,6 @@
 """Forms of the monthly cycle pages."""
 
+from celery.schedules import crontab
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -45,8 +46,6 @@ class ScheduleForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        from celery.schedules import crontab
-
         try:
             crontab(
                 minute=cleaned.get("minute", ""),

@@ -1,5 +1,6 @@
 """API serializers of the monthly cycle."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from pooling.money import parse_month
@@ -28,11 +29,9 @@ class CycleStartSerializer(serializers.Serializer):
     month = serializers.CharField(help_text="YYYY-MM")
 
     def validate_month(self, value: str):
-        from django.core.exceptions import ValidationError
-
         try:
             return parse_month(value)
-        except ValidationError as error:
+        except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from error
 
 

@@ -36,6 +36,7 @@ from django.db import OperationalError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from enrollment.services import assessment_run
 from funds.collections import (
@@ -519,8 +520,6 @@ DEFAULT_SCHEDULE = {"minute": "0", "hour": "22", "day_of_month": "28-31"}
 def month_end_schedule():
     """The beat entry that starts month-end cycles, created with the default on first use
     (the migration creates it too; a flushed database gets it back here)."""
-    from django_celery_beat.models import CrontabSchedule, PeriodicTask
-
     task = PeriodicTask.objects.select_related("crontab").filter(name=SCHEDULE_NAME).first()
     if task is None:
         crontab, _created = CrontabSchedule.objects.get_or_create(
@@ -537,8 +536,6 @@ def month_end_schedule_update(
     *, minute: str, hour: str, day_of_month: str, enabled: bool, actor: User
 ):
     """Change when beat starts the month-end cycles; takes effect at beat's next sync."""
-    from django_celery_beat.models import CrontabSchedule, PeriodicTask
-
     month_end_schedule()
     task = PeriodicTask.objects.select_for_update().get(name=SCHEDULE_NAME)
     before = {
