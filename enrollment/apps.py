@@ -38,3 +38,34 @@ class EnrollmentConfig(AppConfig):
             _("Collections"), "enrollment:collection_list", "enrollment.view_collections"
         )
         register_navigation(_("Top-ups"), "enrollment:top_up", "enrollment.view_enrollment")
+        # Designated institutions (issue 7): county officers admit and review their county's.
+        register("enrollment.view_institutions", ALL_ROLES)
+        register(
+            "enrollment.change_institutions",
+            {Role.AGENCY_CLERK, Role.COUNTY_OFFICER, Role.ADMINISTRATOR},
+        )
+        register_navigation(
+            _("Designated institutions"),
+            "enrollment:institution_list",
+            "enrollment.view_institutions",
+        )
+        # Outpatient specified diseases and out-of-area filings (issue 7): county offices and
+        # the city agency take applications and decide them (county officers: their county);
+        # the city keeps the disease catalogue.
+        register("enrollment.view_care", ALL_ROLES)
+        register(
+            "enrollment.apply_care", {Role.AGENCY_CLERK, Role.COUNTY_OFFICER, Role.ADMINISTRATOR}
+        )
+        register(
+            "enrollment.decide_care", {Role.AGENCY_CLERK, Role.COUNTY_OFFICER, Role.ADMINISTRATOR}
+        )
+        register(
+            "enrollment.change_disease_catalogue",
+            {Role.AGENCY_CLERK, Role.BUREAU_APPROVER, Role.ADMINISTRATOR},
+        )
+        register_navigation(
+            _("Specified diseases"), "enrollment:disease_list", "enrollment.view_care"
+        )
+        register_navigation(
+            _("Out-of-area filings"), "enrollment:filing_list", "enrollment.view_care"
+        )

@@ -555,3 +555,270 @@ class PersonalAccountMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.month:%Y-%m} {self.reason} {self.amount}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Designated institutions (定点医疗机构 / 定点零售药店; J 二(四), DOMAIN §9; issue 7 item 1)
+# ---------------------------------------------------------------------------------------------
+
+
+class DesignatedInstitution(models.Model):
+    """A hospital or retail pharmacy allowed to bill the insurance under an agreement.
+
+    Codes: a hospital is "H" + the county's 6-digit GB/T 2260 code + a 5-digit sequence
+    (DOMAIN §11); a pharmacy follows the same scheme with "P" (our choice: the documents give
+    none). ``enrollment.institutions`` validates the code against the county. Writes go through
+    ``enrollment.institutions``."""
+
+    class Kind(models.TextChoices):
+        HOSPITAL = "hospital", _("designated hospital")
+        PHARMACY = "pharmacy", _("designated retail pharmacy")
+
+    class Level(models.TextChoices):
+        TERTIARY = "tertiary", _("tertiary hospital")
+        SECONDARY = "secondary", _("secondary hospital")
+        PRIMARY = "primary", _("primary hospital or community clinic")
+        PHARMACY = "pharmacy", _("retail pharmacy")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        SUSPENDED = "suspended", _("suspended")
+        TERMINATED = "terminated", _("terminated")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        related_name="designated_institutions",
+        verbose_name=_("county"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    code = models.CharField(_("institution code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    agreement_from = models.DateField(_("agreement from"))
+    agreement_to = models.DateField(_("agreement to"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["county", "code"]
+        verbose_name = _("designated institution")
+        verbose_name_plural = _("designated institutions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[HP][0-9]{11}$"), name="institution_code_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(agreement_to__gte=models.F("agreement_from")),
+                name="institution_agreement_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class InstitutionReview(models.Model):
+    """An admission (准入) or yearly review (年度考核) of a designated institution: who decided,
+    when, the result and notes."""
+
+    class Kind(models.TextChoices):
+        ADMISSION = "admission", _("admission")
+        YEARLY = "yearly", _("yearly review")
+
+    class Result(models.TextChoices):
+        PASSED = "passed", _("passed")
+        FAILED = "failed", _("failed")
+
+    institution = models.ForeignKey(
+        DesignatedInstitution,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        verbose_name=_("institution"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year reviewed"), null=True, blank=True)
+    reviewed_on = models.DateField(_("reviewed on"))
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["institution", "-reviewed_on", "-pk"]
+        verbose_name = _("institution review")
+        verbose_name_plural = _("institution reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "year"],
+                condition=Q(kind="yearly"),
+                name="one_yearly_review_per_institution",
+            ),
+            models.UniqueConstraint(
+                fields=["institution"],
+                condition=Q(kind="admission"),
+                name="one_admission_per_institution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.get_kind_display()} {self.reviewed_on}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Outpatient specified diseases and out-of-area care (J 二(四), DOMAIN §9; issue 7 items 3, 4)
+# ---------------------------------------------------------------------------------------------
+
+
+class SpecifiedDisease(models.Model):
+    """A disease of the municipality's outpatient specified-disease catalogue (门诊规定病种)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    code = models.CharField(_("disease code"), max_length=20)
+    name = models.CharField(_("name"), max_length=100)
+    active = models.BooleanField(_("in the catalogue"), default=True)
+
+    class Meta:
+        ordering = ["municipality", "code"]
+        verbose_name = _("outpatient specified disease")
+        verbose_name_plural = _("outpatient specified diseases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "code"], name="specified_disease_code_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class DecisionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
+
+
+class DiseaseApplication(models.Model):
+    """A person's application for outpatient specified-disease cover and the agency's
+    assessment: approved from a date, or refused with a reason."""
+
+    person = models.ForeignKey(
+        InsuredPerson, on_delete=models.PROTECT, related_name="disease_applications",
+        verbose_name=_("person"),
+    )  # fmt: skip
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+    )
+    disease = models.ForeignKey(
+        SpecifiedDisease, on_delete=models.PROTECT, related_name="applications",
+        verbose_name=_("disease"),
+    )  # fmt: skip
+    applied_on = models.DateField(_("applied on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=DecisionStatus.choices,
+        default=DecisionStatus.SUBMITTED,
+    )  # fmt: skip
+    approved_from = models.DateField(_("approved from"), null=True, blank=True)
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("submitted by"),
+    )  # fmt: skip
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("assessed by"),
+    )  # fmt: skip
+    assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-applied_on", "-pk"]
+        verbose_name = _("specified-disease application")
+        verbose_name_plural = _("specified-disease applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "disease"],
+                condition=Q(status__in=["submitted", "approved"]),
+                name="one_open_disease_application",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_from__isnull=False),
+                name="disease_approved_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(refusal_reason=""),
+                name="disease_refused_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} {self.disease.name}"
+
+
+class OutOfAreaFiling(models.Model):
+    """An out-of-area care filing (异地就医备案) or a two-way referral record: where, why, from
+    when to when, and the agency's decision."""
+
+    class Kind(models.TextChoices):
+        RESIDENT_ELSEWHERE = "resident_elsewhere", _("living elsewhere")
+        WORKING_ELSEWHERE = "working_elsewhere", _("working elsewhere")
+        REFERRAL_OUT = "referral_out", _("referral out of the pool")
+        REFERRAL_BACK = "referral_back", _("referral back to the pool")
+
+    person = models.ForeignKey(
+        InsuredPerson, on_delete=models.PROTECT, related_name="out_of_area_filings",
+        verbose_name=_("person"),
+    )  # fmt: skip
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    destination = models.CharField(_("where"), max_length=200)
+    reason = models.CharField(_("why"), max_length=300)
+    valid_from = models.DateField(_("from"))
+    valid_to = models.DateField(_("to"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=DecisionStatus.choices,
+        default=DecisionStatus.SUBMITTED,
+    )  # fmt: skip
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("submitted by"),
+    )  # fmt: skip
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("decided by"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-valid_from", "-pk"]
+        verbose_name = _("out-of-area filing")
+        verbose_name_plural = _("out-of-area filings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=models.F("valid_from")), name="filing_period"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(refusal_reason=""),
+                name="filing_refused_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} → {self.destination}"

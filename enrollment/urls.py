@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from enrollment import views
+from enrollment import care_views, institution_views, views
 
 app_name = "enrollment"
 
@@ -30,4 +30,38 @@ urlpatterns = [
     path("collections/upload/", views.CollectionUploadView.as_view(), name="collection_upload"),
     path("collections/<int:pk>/", views.CollectionDetailView.as_view(), name="collection_detail"),
     path("top-ups/", views.TopUpView.as_view(), name="top_up"),
+    path(
+        "institutions/",
+        institution_views.InstitutionListView.as_view(),
+        name="institution_list",
+    ),
+    path(
+        "institutions/admit/",
+        institution_views.InstitutionAdmitView.as_view(),
+        name="institution_admit",
+    ),
+    path(
+        "institutions/<int:pk>/",
+        institution_views.InstitutionDetailView.as_view(),
+        name="institution_detail",
+    ),
+    path(
+        "institutions/<int:pk>/edit/",
+        institution_views.InstitutionUpdateView.as_view(),
+        name="institution_update",
+    ),
+    path(
+        "institutions/<int:pk>/review/",
+        institution_views.InstitutionReviewView.as_view(),
+        name="institution_review",
+    ),
+    path("diseases/", care_views.DiseaseApplicationListView.as_view(), name="disease_list"),
+    path("diseases/add/", care_views.SpecifiedDiseaseAddView.as_view(), name="disease_add"),
+    path("diseases/apply/", care_views.DiseaseApplyView.as_view(), name="disease_apply"),
+    path(
+        "diseases/<int:pk>/assess/", care_views.DiseaseAssessView.as_view(), name="disease_assess"
+    ),
+    path("filings/", care_views.OutOfAreaFilingListView.as_view(), name="filing_list"),
+    path("filings/new/", care_views.FilingCreateView.as_view(), name="filing_create"),
+    path("filings/<int:pk>/decide/", care_views.FilingDecideView.as_view(), name="filing_decide"),
 ]

@@ -40,6 +40,15 @@ class FundsConfig(AppConfig):
         access.register("funds.view_budgets", access.ALL_ROLES)
         access.register("funds.prepare_budget", {Role.AGENCY_CLERK})
         access.register("funds.approve_budget", {Role.BUREAU_APPROVER})
+        # Benefit settlements (issue 7): the county enters, reviews and pays its institutions'
+        # statements; the city agency may do the same for any county; auditors read.
+        county_and_agency = {Role.AGENCY_CLERK, Role.COUNTY_OFFICER, Role.ADMINISTRATOR}
+        access.register("funds.view_benefits", access.ALL_ROLES)
+        access.register("funds.enter_benefits", county_and_agency)
+        access.register("funds.review_benefits", county_and_agency)
+        access.register("funds.pay_benefits", county_and_agency)
+        register_navigation(_("Benefit settlements"), "funds:benefit_list", "funds.view_benefits")
+        register_navigation(_("Fund budgets"), "funds:budget_list", "funds.view_budgets")
         register_navigation(_("Fund accounts"), "funds:account_list", "funds.view_ledger")
         register_navigation(_("Journal entries"), "funds:entry_list", "funds.view_ledger")
         register_navigation(_("Ledger checks"), "funds:check_list", "funds.view_ledger_checks")

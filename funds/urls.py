@@ -2,12 +2,29 @@
 
 from django.urls import path
 
-from funds import collection_views, views
+from funds import benefit_views, budget_views, collection_views, views
 
 app_name = "funds"
 
 urlpatterns = [
     path("accounts/", views.AccountListView.as_view(), name="account_list"),
+    path("budgets/", budget_views.BudgetListView.as_view(), name="budget_list"),
+    path("budgets/new/", budget_views.BudgetDraftView.as_view(), name="budget_create"),
+    path("budgets/<int:pk>/", budget_views.BudgetDetailView.as_view(), name="budget_detail"),
+    path("budgets/<int:pk>/edit/", budget_views.BudgetDraftView.as_view(), name="budget_edit"),
+    path("budgets/<int:pk>/submit/", budget_views.BudgetSubmitView.as_view(), name="budget_submit"),
+    path(
+        "budgets/<int:pk>/approve/",
+        budget_views.BudgetApproveView.as_view(),
+        name="budget_approve",
+    ),
+    path("budgets/<int:pk>/quotas/", budget_views.QuotaSetView.as_view(), name="quota_set"),
+    path(
+        "budgets/<int:pk>/carry-forward/",
+        budget_views.QuotaCarryForwardView.as_view(),
+        name="quota_carry_forward",
+    ),
+    path("quotas/", budget_views.QuotaListView.as_view(), name="quota_list"),
     path("accounts/<int:pk>/", views.AccountStatementView.as_view(), name="account_statement"),
     path("entries/", views.EntryListView.as_view(), name="entry_list"),
     path("entries/<int:pk>/", views.EntryDetailView.as_view(), name="entry_detail"),
@@ -31,5 +48,30 @@ urlpatterns = [
         "people/<int:person_pk>/top-up/",
         collection_views.TopUpBookView.as_view(),
         name="top_up_book",
+    ),
+    path("benefits/", benefit_views.BenefitStatementListView.as_view(), name="benefit_list"),
+    path(
+        "benefits/enter/", benefit_views.BenefitStatementEnterView.as_view(), name="benefit_enter"
+    ),
+    path("benefits/import/", benefit_views.BenefitImportView.as_view(), name="benefit_import"),
+    path(
+        "benefits/<int:pk>/",
+        benefit_views.BenefitStatementDetailView.as_view(),
+        name="benefit_detail",
+    ),
+    path(
+        "benefits/<int:pk>/review/",
+        benefit_views.BenefitStatementReviewView.as_view(),
+        name="benefit_review",
+    ),
+    path(
+        "benefits/<int:pk>/pay/",
+        benefit_views.BenefitStatementPayView.as_view(),
+        name="benefit_pay",
+    ),
+    path(
+        "benefits/pharmacy-spending/",
+        benefit_views.PharmacySpendingImportView.as_view(),
+        name="pharmacy_spending_import",
     ),
 ]

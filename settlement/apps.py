@@ -27,6 +27,9 @@ class SettlementConfig(AppConfig):
         register("settlement.approve_plans", {Role.BUREAU_APPROVER})
         register("settlement.confirm_disbursement", {Role.FINANCE_OFFICER})
         register("settlement.allocate", {Role.AGENCY_CLERK})
+        register_navigation(
+            _("Annual plans"), "settlement:annual_plan_list", "settlement.view_plans"
+        )
         register_navigation(_("Usage plans"), "settlement:usage_plan_list", "settlement.view_plans")
         register_navigation(
             _("Plan dashboard"), "settlement:plan_dashboard", "settlement.view_city_plans"

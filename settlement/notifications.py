@@ -2,10 +2,12 @@
 backend to the role responsible for an overdue step (issue 6 item 4)."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pooling.models import County, Municipality, Role, User
@@ -126,3 +128,13 @@ def plan_deadlines_check(*, municipality: Municipality, today: datetime.date) ->
             url=f"/settlement/plans/city/{step.city_plan_id}/",
         )
     return sent
+
+
+@transaction.atomic(durable=True)
+def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark ``user``'s unread notifications as read: those of ``ids``, or all of them. Only the
+    recipient's own rows are touched; marking again changes nothing. Returns how many changed."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())

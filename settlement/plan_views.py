@@ -15,10 +15,15 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from funds.budgets import quotas_for
 from pooling.access import has_capability
 from pooling.mixins import CapabilityRequiredMixin, add_service_errors
 from pooling.money import month_start, next_month, parse_month
 from settlement import plan_selectors, plans
+from settlement.annual_plan_forms import AnnualPlanForm, AnnualPlanLineFormSet
+from settlement.context import unread_notification_count
+from settlement.models import AnnualPlan
+from settlement.notifications import notifications_mark_read
 from settlement.plan_forms import ReturnForm, UsagePlanForm, UsagePlanLineFormSet
 
 
@@ -248,3 +253,151 @@ class NotificationListView(CapabilityRequiredMixin, ListView):
 
     def get_queryset(self):
         return plan_selectors.notifications_for(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["unread_count"] = unread_notification_count(user=self.request.user)
+        return context
+
+
+# ---------------------------------------------------------------------------------------------
+# Annual expenditure plans: the county submits within its quota, the agency reviews or
+# returns, the bureau approves (issue 6 item 2).
+# ---------------------------------------------------------------------------------------------
+
+
+class AnnualPlanListView(CapabilityRequiredMixin, ListView):
+    capability = "settlement.view_plans"
+    template_name = "settlement/plans/annual_plan_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return plan_selectors.annual_plans_for(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["may_submit"] = has_capability(self.request.user, "settlement.submit_plans")
+        return context
+
+
+class AnnualPlanCreateView(CapabilityRequiredMixin, View):
+    """The county's annual plan form (or the resubmission of a returned plan), with the
+    county's quotas shown beside it."""
+
+    capability = write_capability = "settlement.submit_plans"
+    template_name = "settlement/plans/annual_plan_form.html"
+
+    def _render(self, request, form, formset, status=200):
+        quotas = quotas_for(user=request.user).filter(county=request.user.county)
+        context = {"form": form, "formset": formset, "quotas": quotas}
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request):
+        form = AnnualPlanForm(initial={"year": timezone.localdate().year})
+        return self._render(request, form, AnnualPlanLineFormSet())
+
+    def post(self, request):
+        form = AnnualPlanForm(request.POST)
+        formset = AnnualPlanLineFormSet(request.POST)
+        if not (form.is_valid() and formset.is_valid()):
+            return self._render(request, form, formset, status=400)
+        lines = [line for line in (line_form.as_line() for line_form in formset) if line]
+        try:
+            plan = plans.annual_plan_submit(
+                county=request.user.county,
+                year=form.cleaned_data["year"],
+                lines=lines,
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self._render(request, form, formset, status=400)
+        messages.success(request, _("The annual plan was submitted."))
+        return HttpResponseRedirect(reverse("settlement:annual_plan_detail", args=[plan.pk]))
+
+
+class AnnualPlanDetailView(CapabilityRequiredMixin, View):
+    capability = "settlement.view_plans"
+    template_name = "settlement/plans/annual_plan_detail.html"
+
+    def get(self, request, pk: int, return_form=None, status=200):
+        plan = get_object_or_404(plan_selectors.annual_plans_for(user=request.user), pk=pk)
+        user = request.user
+        submitted = plan.status == AnnualPlan.Status.SUBMITTED
+        may_review = has_capability(user, "settlement.review_plans") and submitted
+        context = {
+            "plan": plan,
+            "total": sum(line.amount for line in plan.lines.all()),
+            "may_review": may_review,
+            "may_approve": has_capability(user, "settlement.approve_plans")
+            and plan.status == AnnualPlan.Status.REVIEWED
+            and user.pk not in (plan.submitted_by_id, plan.reviewed_by_id),
+            "return_form": return_form or (ReturnForm() if may_review else None),
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+ANNUAL_PLAN_ACTIONS = {
+    "review": ("settlement.review_plans", plans.annual_plan_review),
+    "approve": ("settlement.approve_plans", plans.annual_plan_approve),
+}
+
+
+class AnnualPlanActionView(CapabilityRequiredMixin, View):
+    """Review (agency) or approve (bureau) an annual plan."""
+
+    capability = "settlement.view_plans"
+    action = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.write_capability = ANNUAL_PLAN_ACTIONS[self.action][0]
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, pk: int):
+        plan = get_object_or_404(plan_selectors.annual_plans_for(user=request.user), pk=pk)
+        try:
+            ANNUAL_PLAN_ACTIONS[self.action][1](plan=plan, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Done."))
+        return HttpResponseRedirect(reverse("settlement:annual_plan_detail", args=[pk]))
+
+
+class AnnualPlanReturnView(AnnualPlanDetailView):
+    """Return a submitted annual plan to the county; the reason's error shows by its field."""
+
+    write_capability = "settlement.review_plans"
+
+    def post(self, request, pk: int):
+        plan = get_object_or_404(plan_selectors.annual_plans_for(user=request.user), pk=pk)
+        form = ReturnForm(request.POST)
+        if form.is_valid():
+            try:
+                plans.annual_plan_return(
+                    plan=plan, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The plan was returned to the county."))
+                return HttpResponseRedirect(reverse("settlement:annual_plan_detail", args=[pk]))
+        return self.get(request, pk, return_form=form, status=400)
+
+
+class NotificationMarkReadView(CapabilityRequiredMixin, View):
+    """Mark one notification (``pk``) or all of the user's notifications as read. Whether a
+    message was read is the recipient's own state, not business data, so reading it is the
+    only capability needed; another user's notification is a 404."""
+
+    capability = write_capability = "settlement.view_plans"
+
+    def post(self, request, pk: int | None = None):
+        ids = None
+        if pk is not None:
+            notification = get_object_or_404(
+                plan_selectors.notifications_for(user=request.user), pk=pk
+            )
+            ids = [notification.pk]
+        notifications_mark_read(user=request.user, ids=ids)
+        return HttpResponseRedirect(reverse("settlement:notification_list"))

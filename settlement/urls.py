@@ -48,4 +48,36 @@ urlpatterns = [
         name="city_plan_allocate",
     ),
     path("notifications/", plan_views.NotificationListView.as_view(), name="notification_list"),
+    path(
+        "notifications/read/",
+        plan_views.NotificationMarkReadView.as_view(),
+        name="notifications_mark_read",
+    ),
+    path(
+        "notifications/<int:pk>/read/",
+        plan_views.NotificationMarkReadView.as_view(),
+        name="notification_mark_read",
+    ),
+    path("plans/annual/", plan_views.AnnualPlanListView.as_view(), name="annual_plan_list"),
+    path("plans/annual/new/", plan_views.AnnualPlanCreateView.as_view(), name="annual_plan_create"),
+    path(
+        "plans/annual/<int:pk>/",
+        plan_views.AnnualPlanDetailView.as_view(),
+        name="annual_plan_detail",
+    ),
+    path(
+        "plans/annual/<int:pk>/review/",
+        plan_views.AnnualPlanActionView.as_view(action="review"),
+        name="annual_plan_review",
+    ),
+    path(
+        "plans/annual/<int:pk>/approve/",
+        plan_views.AnnualPlanActionView.as_view(action="approve"),
+        name="annual_plan_approve",
+    ),
+    path(
+        "plans/annual/<int:pk>/return/",
+        plan_views.AnnualPlanReturnView.as_view(),
+        name="annual_plan_return",
+    ),
 ]

@@ -1,0 +1,146 @@
+"""REST API of the benefit settlements: same capabilities and scoping as the pages. An
+institution outside the user's scope is an invalid choice (400); another county's statement
+is 404; a refused write is 400 with field errors."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from enrollment.institutions import institutions_for
+from enrollment.models import DesignatedInstitution
+from funds import benefits
+from funds.models import BENEFIT_FUND_CODES, BenefitStatement
+from pooling.access import has_capability
+from pooling.api import as_api_error
+
+
+class BenefitStatementSerializer(serializers.ModelSerializer):
+    fund = serializers.CharField(source="fund_type.code", read_only=True)
+    institution_code = serializers.CharField(source="institution.code", read_only=True)
+
+    class Meta:
+        model = BenefitStatement
+        fields = [
+            "id", "county", "institution", "institution_code", "month", "fund", "visits",
+            "amount_claimed", "amount_approved", "cut_reason", "status", "payment",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class BenefitStatementInputSerializer(serializers.Serializer):
+    institution = serializers.PrimaryKeyRelatedField(queryset=DesignatedInstitution.objects.none())
+    month = serializers.DateField(help_text="First day of the month")
+    fund_code = serializers.ChoiceField(choices=BENEFIT_FUND_CODES)
+    visits = serializers.IntegerField(min_value=0)
+    amount_claimed = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=0)
+
+
+class BenefitReviewSerializer(serializers.Serializer):
+    amount_approved = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=0)
+    cut_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class BenefitImportSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+def _call(service, **kwargs):
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as error:
+        raise as_api_error(error) from error
+
+
+class BenefitStatementViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    read_capability = "funds.view_benefits"
+    write_capability = "funds.enter_benefits"
+    serializer_class = BenefitStatementSerializer
+
+    def get_queryset(self):
+        return benefits.benefit_statements_for(user=self.request.user)
+
+    def _require(self, capability: str) -> None:
+        if not has_capability(self.request.user, capability):
+            raise PermissionDenied
+
+    @extend_schema(
+        request=BenefitStatementInputSerializer, responses={201: BenefitStatementSerializer}
+    )
+    def create(self, request):
+        serializer = BenefitStatementInputSerializer(data=request.data)
+        serializer.fields["institution"].queryset = institutions_for(user=request.user)
+        serializer.is_valid(raise_exception=True)
+        statement = _call(benefits.benefit_statement_enter, actor=request.user,
+                          **serializer.validated_data)  # fmt: skip
+        return Response(BenefitStatementSerializer(statement).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=BenefitImportSerializer, responses={201: dict, 400: dict})
+    @action(detail=False, methods=["post"], parser_classes=[MultiPartParser], url_path="import")
+    def import_file(self, request):
+        serializer = BenefitImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if request.user.municipality_id is None:
+            raise Http404
+        upload = serializer.validated_data["file"]
+        report = _call(benefits.benefit_statements_import, municipality=request.user.municipality,
+                       file_name=upload.name, content=upload.read(),
+                       actor=request.user)  # fmt: skip
+        return Response(
+            report.as_dict(),
+            status=status.HTTP_400_BAD_REQUEST if report.has_errors else status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=BenefitReviewSerializer, responses={200: BenefitStatementSerializer})
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        self._require("funds.review_benefits")
+        statement = self.get_object()
+        serializer = BenefitReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        statement = _call(benefits.benefit_statement_review, statement=statement,
+                          actor=request.user, **serializer.validated_data)  # fmt: skip
+        return Response(BenefitStatementSerializer(statement).data)
+
+    @extend_schema(request=None, responses={200: BenefitStatementSerializer})
+    @action(detail=True, methods=["post"])
+    def pay(self, request, pk=None):
+        self._require("funds.pay_benefits")
+        statement = self.get_object()
+        _call(benefits.benefit_statement_pay, statement=statement, actor=request.user)
+        statement.refresh_from_db()
+        return Response(BenefitStatementSerializer(statement).data)
+
+
+class PharmacySpendingImportView(APIView):
+    """Import personal-account spending at pharmacies: 201 with the report and the ledger
+    entries, or 400 with the row errors (nothing imported)."""
+
+    read_capability = "funds.view_benefits"
+    write_capability = "funds.pay_benefits"
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=BenefitImportSerializer, responses={201: dict, 400: dict})
+    def post(self, request):
+        serializer = BenefitImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if request.user.municipality_id is None:
+            raise Http404
+        upload = serializer.validated_data["file"]
+        result = _call(benefits.pharmacy_spending_import, municipality=request.user.municipality,
+                       file_name=upload.name, content=upload.read(),
+                       actor=request.user)  # fmt: skip
+        return Response(
+            {**result.report.as_dict(), "entries": [entry.pk for entry in result.entries]},
+            status=(
+                status.HTTP_400_BAD_REQUEST if result.report.has_errors
+                else status.HTTP_201_CREATED
+            ),
+        )  # fmt: skip

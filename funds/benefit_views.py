@@ -1,0 +1,198 @@
+"""Pages of the benefit settlements: the statement list, entry by form and by file, the
+county's review and the payment. Thin: they call ``funds.benefits`` and show its refusals.
+Another county's statement is a 404 for a county officer."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import ListView
+
+from enrollment.institutions import institutions_for
+from funds import benefits
+from funds.benefit_forms import (
+    BenefitImportForm,
+    BenefitReviewForm,
+    BenefitStatementForm,
+    PharmacySpendingForm,
+)
+from funds.models import BenefitStatement
+from pooling.mixins import CapabilityRequiredMixin, add_service_errors
+
+VIEW = "funds.view_benefits"
+ENTER = "funds.enter_benefits"
+REVIEW = "funds.review_benefits"
+PAY = "funds.pay_benefits"
+FORM_TEMPLATE = "funds/benefits/form.html"
+
+
+class BenefitStatementListView(CapabilityRequiredMixin, ListView):
+    capability = VIEW
+    template_name = "funds/benefits/list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        queryset = benefits.benefit_statements_for(user=self.request.user)
+        status = self.request.GET.get("status")
+        if status in BenefitStatement.Status.values:
+            queryset = queryset.filter(status=status)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(statuses=BenefitStatement.Status.choices, **kwargs)
+
+
+class BenefitStatementEnterView(CapabilityRequiredMixin, View):
+    capability = write_capability = ENTER
+    heading = gettext_lazy("Enter a monthly statement")
+
+    def _form(self, request, data=None):
+        return BenefitStatementForm(data, institutions=institutions_for(user=request.user))
+
+    def get(self, request):
+        return render(request, FORM_TEMPLATE, {"form": self._form(request), "view": self})
+
+    def post(self, request):
+        form = self._form(request, request.POST)
+        if form.is_valid():
+            try:
+                statement = benefits.benefit_statement_enter(actor=request.user,
+                                                             **form.cleaned_data)  # fmt: skip
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Statement entered."))
+                return redirect("funds:benefit_detail", pk=statement.pk)
+        return render(request, FORM_TEMPLATE, {"form": form, "view": self}, status=400)
+
+
+class BenefitImportView(CapabilityRequiredMixin, View):
+    capability = write_capability = ENTER
+    template_name = "funds/benefits/import.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": BenefitImportForm()})
+
+    def post(self, request):
+        form = BenefitImportForm(request.POST, request.FILES)
+        report = None
+        if form.is_valid():
+            if request.user.municipality_id is None:
+                raise Http404
+            upload = form.cleaned_data["file"]
+            try:
+                report = benefits.benefit_statements_import(
+                    municipality=request.user.municipality,
+                    file_name=upload.name,
+                    content=upload.read(),
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if not report.has_errors:
+                    messages.success(
+                        request, _("%(count)s statements imported.") % {"count": report.imported}
+                    )
+                    return redirect("funds:benefit_list")
+        return render(request, self.template_name, {"form": form, "report": report}, status=400)
+
+
+def _statement(request, pk: int) -> BenefitStatement:
+    return get_object_or_404(benefits.benefit_statements_for(user=request.user), pk=pk)
+
+
+def _detail(request, statement, review_form=None, status=200):
+    return render(
+        request,
+        "funds/benefits/detail.html",
+        {
+            "statement": statement,
+            "review_form": review_form
+            or BenefitReviewForm(initial={"amount_approved": statement.amount_claimed}),
+        },
+        status=status,
+    )
+
+
+class BenefitStatementDetailView(CapabilityRequiredMixin, View):
+    capability = VIEW
+
+    def get(self, request, pk: int):
+        return _detail(request, _statement(request, pk))
+
+
+class BenefitStatementReviewView(CapabilityRequiredMixin, View):
+    capability = VIEW
+    write_capability = REVIEW
+
+    def post(self, request, pk: int):
+        statement = _statement(request, pk)
+        form = BenefitReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                benefits.benefit_statement_review(statement=statement, actor=request.user,
+                                                  **form.cleaned_data)  # fmt: skip
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Statement reviewed."))
+                return redirect("funds:benefit_detail", pk=statement.pk)
+        return _detail(request, statement, review_form=form, status=400)
+
+
+class BenefitStatementPayView(CapabilityRequiredMixin, View):
+    capability = VIEW
+    write_capability = PAY
+
+    def post(self, request, pk: int):
+        statement = _statement(request, pk)
+        try:
+            entry = benefits.benefit_statement_pay(statement=statement, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Paid: ledger entry #%(entry)s.") % {"entry": entry.pk})
+        return redirect("funds:benefit_detail", pk=statement.pk)
+
+
+class PharmacySpendingImportView(CapabilityRequiredMixin, View):
+    """Import personal-account spending at pharmacies; a file with any row error imports
+    nothing and shows the row-by-row report."""
+
+    capability = VIEW
+    write_capability = PAY
+    template_name = "funds/benefits/pharmacy_spending.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": PharmacySpendingForm()})
+
+    def post(self, request):
+        form = PharmacySpendingForm(request.POST, request.FILES)
+        report = None
+        if form.is_valid():
+            if request.user.municipality_id is None:
+                raise Http404
+            upload = form.cleaned_data["file"]
+            try:
+                result = benefits.pharmacy_spending_import(
+                    municipality=request.user.municipality,
+                    file_name=upload.name,
+                    content=upload.read(),
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                report = result.report
+                if not report.has_errors:
+                    messages.success(
+                        request,
+                        _("%(count)s spending rows booked to the personal accounts.")
+                        % {"count": report.imported},
+                    )
+                    return redirect("funds:benefit_list")
+        return render(request, self.template_name, {"form": form, "report": report}, status=400)
