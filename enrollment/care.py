@@ -20,6 +20,7 @@ from enrollment.models import (
 )
 from pooling.access import scope_queryset
 from pooling.audit import audit_record, snapshot
+from pooling.db import insert_unique
 from pooling.models import Municipality, Role, User
 
 # Selectors -----------------------------------------------------------------------------------
@@ -60,18 +61,22 @@ def specified_disease_add(
 ) -> SpecifiedDisease:
     """Add a disease to the municipality's outpatient specified-disease catalogue."""
     code = code.strip().upper()
+    taken = ValidationError(
+        {
+            "code": ValidationError(
+                _("The code %(code)s is already in use."),
+                code="disease_code_taken",
+                params={"code": code},
+            )
+        }
+    )
     if SpecifiedDisease.objects.filter(municipality=municipality, code=code).exists():
-        raise ValidationError(
-            {
-                "code": ValidationError(
-                    _("The code %(code)s is already in use."),
-                    code="disease_code_taken",
-                    params={"code": code},
-                )
-            }
-        )
-    disease = SpecifiedDisease.objects.create(
-        municipality=municipality, code=code, name=name.strip()
+        raise taken
+    disease = insert_unique(
+        lambda: SpecifiedDisease.objects.create(
+            municipality=municipality, code=code, name=name.strip()
+        ),
+        taken=taken,
     )
     audit_record(
         actor=actor,

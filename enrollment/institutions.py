@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from enrollment.models import DesignatedInstitution, InstitutionReview
 from pooling.access import scope_queryset
 from pooling.audit import audit_record, snapshot
+from pooling.db import insert_unique
 from pooling.models import County, User
 
 _CODE = re.compile(r"^([HP])(\d{6})(\d{5})$")
@@ -162,25 +163,29 @@ def institution_admit(
     code = (code or "").strip().upper()
     validate_institution_code(code=code, kind=kind, county=county)
     _check_period(agreement_from, agreement_to)
+    taken = ValidationError(
+        {
+            "code": ValidationError(
+                _("The code %(code)s is already in use."),
+                code="institution_code_taken",
+                params={"code": code},
+            )
+        }
+    )
     if DesignatedInstitution.objects.filter(code=code).exists():
-        raise ValidationError(
-            {
-                "code": ValidationError(
-                    _("The code %(code)s is already in use."),
-                    code="institution_code_taken",
-                    params={"code": code},
-                )
-            }
-        )
-    institution = DesignatedInstitution.objects.create(
-        municipality_id=county.municipality_id,
-        county=county,
-        kind=kind,
-        code=code,
-        name=name.strip(),
-        level=level,
-        agreement_from=agreement_from,
-        agreement_to=agreement_to,
+        raise taken
+    institution = insert_unique(
+        lambda: DesignatedInstitution.objects.create(
+            municipality_id=county.municipality_id,
+            county=county,
+            kind=kind,
+            code=code,
+            name=name.strip(),
+            level=level,
+            agreement_from=agreement_from,
+            agreement_to=agreement_to,
+        ),
+        taken=taken,
     )
     InstitutionReview.objects.create(
         institution=institution,

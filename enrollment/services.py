@@ -33,6 +33,7 @@ from enrollment.models import (
 from enrollment.validators import resident_id_facts, validate_credit_code
 from pooling.access import scope_queryset
 from pooling.audit import audit_record, snapshot
+from pooling.db import insert_unique
 from pooling.models import County, Municipality, User
 from pooling.money import validate_month_start
 
@@ -73,10 +74,9 @@ def employer_create(
     _require_county_in_scope(actor, county)
     credit_code = credit_code.strip().upper()
     validate_credit_code(credit_code)
+    taken = ValidationError({"credit_code": _("An employer with this code is already registered.")})
     if Employer.objects.filter(credit_code=credit_code).exists():
-        raise ValidationError(
-            {"credit_code": _("An employer with this code is already registered.")}
-        )
+        raise taken
     employer = Employer(
         municipality=county.municipality,
         county=county,
@@ -87,7 +87,7 @@ def employer_create(
         bankruptcy_date=bankruptcy_date,
     )
     _check_bankruptcy(employer)
-    employer.save()
+    insert_unique(employer.save, taken=taken)
     audit_record(
         actor=actor,
         action="employer.create",
@@ -160,10 +160,11 @@ def person_enroll(
         facts = resident_id_facts(id_number)
     except ValidationError as error:
         raise ValidationError({"id_number": error.messages}) from error
+    taken = ValidationError({"id_number": _("This person is already registered.")})
     if InsuredPerson.objects.filter(id_number=id_number).exists():
-        raise ValidationError({"id_number": _("This person is already registered.")})
+        raise taken
     _check_employer_for_scope(category, employer, county)
-    person = InsuredPerson.objects.create(
+    person = InsuredPerson(
         municipality=county.municipality,
         county=county,
         id_number=id_number,
@@ -176,6 +177,7 @@ def person_enroll(
         if category == Scope.RETIREE
         else InsuredPerson.Status.ACTIVE,
     )
+    insert_unique(person.save, taken=taken)
     audit_record(
         actor=actor,
         action="person.enroll",
