@@ -263,8 +263,15 @@ class Assessment(models.Model):
     ``retiree_account_credit`` from the pooled fund into the personal account.
     """
 
+    # No single-column indexes on municipality, person and employer: the (municipality,
+    # month, county), (person, month) and (employer, month) indexes below serve those
+    # lookups, and every index costs ~2 million updates a month at city scale (issue 9).
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("municipality"),
+        db_index=False,
     )
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
@@ -274,6 +281,7 @@ class Assessment(models.Model):
         on_delete=models.PROTECT,
         related_name="assessments",
         verbose_name=_("person"),
+        db_index=False,
     )
     employer = models.ForeignKey(
         Employer,
@@ -282,6 +290,7 @@ class Assessment(models.Model):
         blank=True,
         related_name="assessments",
         verbose_name=_("employer"),
+        db_index=False,
     )
     episode = models.ForeignKey(
         EnrollmentEpisode, on_delete=models.PROTECT, related_name="+", verbose_name=_("episode")
@@ -398,7 +407,11 @@ class CollectionRow(models.Model):
         DUPLICATE = "duplicate", _("duplicate in file")
 
     batch = models.ForeignKey(
-        CollectionBatch, on_delete=models.PROTECT, related_name="rows", verbose_name=_("batch")
+        CollectionBatch,
+        on_delete=models.PROTECT,
+        related_name="rows",
+        verbose_name=_("batch"),
+        db_index=False,  # the (batch, row_number) unique index serves it
     )
     row_number = models.PositiveIntegerField(_("row"))
     payer_code = models.CharField(_("payer code"), max_length=18)
@@ -467,6 +480,7 @@ class CollectionAllocation(models.Model):
         on_delete=models.PROTECT,
         related_name="allocations",
         verbose_name=_("assessment"),
+        db_index=False,  # the assessment_collected_once unique index serves it
     )
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
@@ -514,6 +528,7 @@ class PersonalAccountMovement(models.Model):
         on_delete=models.PROTECT,
         related_name="account_movements",
         verbose_name=_("person"),
+        db_index=False,  # the (person, month) index serves it
     )
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")

@@ -606,20 +606,23 @@ def assessment_run(
 ) -> AssessmentRunResult:
     """Assess ``month`` for every person insured in the employee scheme (N 三(二)1–2).
 
-    One set-based ``INSERT … SELECT … ON CONFLICT DO NOTHING`` per county, with that county's
-    rules in force for the month: a rerun adds nothing, a person enrolled later is assessed
+    One set-based ``INSERT … SELECT … ON CONFLICT DO NOTHING`` for all counties, each with its
+    own rules in force for the month: a rerun adds nothing, a person enrolled later is assessed
     on the next run. Employees without a declared base for the year are skipped and counted.
     """
     validate_month_start(month)
     with transaction.atomic(durable=True):
-        created = 0
-        for county in County.objects.filter(municipality=municipality).order_by("pk"):
-            parameters = contributions.assessment_parameters(
-                municipality=municipality, county=county, month=month
-            )
-            created += contributions.assessment_insert(
-                municipality=municipality, county=county, month=month, parameters=parameters
-            )
+        # One statement for all counties, each with its own rules in force (issue 9).
+        created = contributions.assessment_insert_counties(
+            municipality=municipality,
+            month=month,
+            parameters={
+                county: contributions.assessment_parameters(
+                    municipality=municipality, county=county, month=month
+                )
+                for county in County.objects.filter(municipality=municipality).order_by("pk")
+            },
+        )
         missing_base = (
             EnrollmentEpisode.objects.filter(
                 county__municipality=municipality,
@@ -687,33 +690,46 @@ def collection_file_import(
         ).first()
         if existing is not None:
             return CollectionImportResult(batch=existing, created=False)
-        try:
-            table = read_table(file_name=file_name, content=content, aliases=COLLECTION_COLUMNS)
-        except UnreadableFile as error:
-            raise ValidationError({"file": str(error)}) from error
-        parsed, report = contributions.collection_rows_parse(table)
-        if report.has_errors:
-            raise contributions.FileRejected(report)
+        # City scale (issue 9): on PostgreSQL a clean CSV is COPYed and matched set-based;
+        # anything else (errors to report, XLSX, …) takes the row-by-row path below.
+        staged = contributions.collection_file_stage(
+            file_name=file_name, content=content, aliases=COLLECTION_COLUMNS
+        )
+        if staged is None:
+            try:
+                table = read_table(file_name=file_name, content=content, aliases=COLLECTION_COLUMNS)
+            except UnreadableFile as error:
+                raise ValidationError({"file": str(error)}) from error
+            parsed, report = contributions.collection_rows_parse(table)
+            if report.has_errors:
+                raise contributions.FileRejected(report)
         batch = CollectionBatch.objects.create(
             municipality=municipality,
             file_name=file_name[:200],
             file_sha256=digest,
             imported_by=actor,
         )
-        rows, allocations = contributions.collection_match(
-            municipality=municipality, batch=batch, parsed=parsed
-        )
-        CollectionRow.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-        for allocation in allocations:
-            allocation.row_id = allocation.row.pk
-        CollectionAllocation.objects.bulk_create(allocations, batch_size=BATCH_SIZE)
-        batch.row_count = len(rows)
-        batch.total_amount = sum((row.amount for row in rows), Decimal("0.00"))
-        batch.allocated_amount = sum((row.allocated_amount for row in rows), Decimal("0.00"))
-        batch.unallocated_amount = batch.total_amount - batch.allocated_amount
-        batch.save(
-            update_fields=["row_count", "total_amount", "allocated_amount", "unallocated_amount"]
-        )
+        if staged is None or not contributions.collection_staged_match(
+            municipality=municipality, batch=batch
+        ):
+            if staged is not None:
+                parsed = contributions.collection_staged_parsed()
+            rows, allocations = contributions.collection_match(
+                municipality=municipality, batch=batch, parsed=parsed
+            )
+            CollectionRow.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+            for allocation in allocations:
+                allocation.row_id = allocation.row.pk
+            CollectionAllocation.objects.bulk_create(allocations, batch_size=BATCH_SIZE)
+            batch.row_count = len(rows)
+            batch.total_amount = sum((row.amount for row in rows), Decimal("0.00"))
+            batch.allocated_amount = sum((row.allocated_amount for row in rows), Decimal("0.00"))
+            batch.unallocated_amount = batch.total_amount - batch.allocated_amount
+            batch.save(
+                update_fields=[
+                    "row_count", "total_amount", "allocated_amount", "unallocated_amount"
+                ]
+            )  # fmt: skip
         audit_record(
             actor=actor, action="collection.import", instance=batch, municipality=municipality
         )

@@ -249,6 +249,9 @@ class Figures:
     floor_seconds: float = 0.0
     naive_sample: int = 0
     naive_seconds_sample: float = 0.0
+    load_start: list[float] = field(
+        default_factory=lambda: [round(load, 2) for load in os.getloadavg()]
+    )
 
     @property
     def cycle_seconds(self) -> float:
@@ -289,7 +292,13 @@ class Figures:
                 }
                 for step in self.steps
             ],
-            "machine": {"cpus": os.cpu_count(), "postgresql": connection.pg_version},
+            "machine": {
+                "cpus": os.cpu_count(),
+                "postgresql": connection.pg_version,
+                # Other work on the machine skews every figure: say how busy it was.
+                "load_average_start": self.load_start,
+                "load_average_end": [round(load, 2) for load in os.getloadavg()],
+            },
         }
 
 
@@ -590,7 +599,7 @@ class Command(BaseCommand):
                 "CREATE UNLOGGED TABLE benchmark_cycle_floor (LIKE enrollment_assessment)"
             )
             started = time.perf_counter()
-            cursor.copy_expert("COPY benchmark_cycle_floor FROM STDIN", spool, size=COPY_CHUNK)
+            cursor.copy_expert("COPY benchmark_cycle_floor FROM STDIN", spool, COPY_CHUNK)
             figures.floor_seconds = time.perf_counter() - started
             figures.floor_rows = cursor.rowcount
             cursor.execute("DROP TABLE benchmark_cycle_floor")
@@ -634,4 +643,6 @@ class Command(BaseCommand):
         self._say(row("floor: COPY into UNLOGGED", floor, figures.floor_rows, None))
         self._say(row(f"naive save() ×{figures.naive_sample} → N", naive, figures.insured, None,
                       versus_naive=True))  # fmt: skip
-        self._say(f"completed: {figures.completed}; peak RSS {_peak_rss_mb():,.0f} MB")
+        self._say(f"completed: {figures.completed}; peak RSS {_peak_rss_mb():,.0f} MB; load "
+                  f"average {figures.load_start} at the start, "
+                  f"{[round(load, 2) for load in os.getloadavg()]} at the end")  # fmt: skip
