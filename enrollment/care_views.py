@@ -20,6 +20,7 @@ from enrollment.care_forms import (
 )
 from enrollment.models import DecisionStatus
 from enrollment.selectors import people_for
+from pooling.exports import ListExportMixin
 from pooling.mixins import CapabilityRequiredMixin, add_service_errors
 
 VIEW = "enrollment.view_care"
@@ -29,7 +30,7 @@ CATALOGUE = "enrollment.change_disease_catalogue"
 FORM_TEMPLATE = "enrollment/care/form.html"
 
 
-class _StatusFiltered(CapabilityRequiredMixin, ListView):
+class _StatusFiltered(CapabilityRequiredMixin, ListExportMixin, ListView):
     capability = VIEW
     paginate_by = 50
 
@@ -43,6 +44,18 @@ class _StatusFiltered(CapabilityRequiredMixin, ListView):
 
 class DiseaseApplicationListView(_StatusFiltered):
     template_name = "enrollment/care/disease_list.html"
+    export_filename = "specified-disease-applications"
+    export_title = gettext_lazy("Outpatient specified diseases")
+    export_columns = (
+        (gettext_lazy("ID number"), "person__id_number"),
+        (gettext_lazy("Name"), "person__name"),
+        (gettext_lazy("County"), "county__name"),
+        (gettext_lazy("Disease"), "disease__name"),
+        (gettext_lazy("Applied on"), "applied_on"),
+        (gettext_lazy("Status"), "status"),
+        (gettext_lazy("Approved from"), "approved_from"),
+        (gettext_lazy("Reason for refusal"), "refusal_reason"),
+    )
 
     def get_queryset(self):
         return self.filter_status(care.disease_applications_for(user=self.request.user))
@@ -55,6 +68,20 @@ class DiseaseApplicationListView(_StatusFiltered):
 
 class OutOfAreaFilingListView(_StatusFiltered):
     template_name = "enrollment/care/filing_list.html"
+    export_filename = "out-of-area-filings"
+    export_title = gettext_lazy("Out-of-area filings")
+    export_columns = (
+        (gettext_lazy("ID number"), "person__id_number"),
+        (gettext_lazy("Name"), "person__name"),
+        (gettext_lazy("County"), "county__name"),
+        (gettext_lazy("Kind"), "kind"),
+        (gettext_lazy("Where"), "destination"),
+        (gettext_lazy("Why"), "reason"),
+        (gettext_lazy("From"), "valid_from"),
+        (gettext_lazy("To"), "valid_to"),
+        (gettext_lazy("Status"), "status"),
+        (gettext_lazy("Reason for refusal"), "refusal_reason"),
+    )
 
     def get_queryset(self):
         return self.filter_status(care.out_of_area_filings_for(user=self.request.user))

@@ -18,6 +18,7 @@ from enrollment.institution_forms import (
     InstitutionUpdateForm,
 )
 from enrollment.models import DesignatedInstitution
+from pooling.exports import ListExportMixin
 from pooling.mixins import CapabilityRequiredMixin, add_service_errors
 from pooling.selectors import counties_for
 
@@ -26,10 +27,22 @@ CHANGE = "enrollment.change_institutions"
 FORM_TEMPLATE = "enrollment/institutions/form.html"
 
 
-class InstitutionListView(CapabilityRequiredMixin, ListView):
+class InstitutionListView(CapabilityRequiredMixin, ListExportMixin, ListView):
     capability = VIEW
     template_name = "enrollment/institutions/list.html"
     paginate_by = 50
+    export_filename = "designated-institutions"
+    export_title = gettext_lazy("Designated institutions")
+    export_columns = (
+        (gettext_lazy("Institution code"), "code"),
+        (gettext_lazy("Name"), "name"),
+        (gettext_lazy("Kind"), "kind"),
+        (gettext_lazy("Level"), "level"),
+        (gettext_lazy("County"), "county__name"),
+        (gettext_lazy("Agreement from"), "agreement_from"),
+        (gettext_lazy("Agreement to"), "agreement_to"),
+        (gettext_lazy("Status"), "status"),
+    )
 
     def get_queryset(self):
         queryset = institutions.institutions_for(user=self.request.user)

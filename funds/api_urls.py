@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from funds import api, benefit_api
+from funds import api, benefit_api, final_account_api, history_api
 
 router = DefaultRouter()
 router.register("fund-accounts", api.AccountViewSet, basename="fund-account")
@@ -12,8 +12,23 @@ router.register("postings", api.PostingViewSet, basename="posting")
 router.register(
     "benefit-statements", benefit_api.BenefitStatementViewSet, basename="benefit-statement"
 )
+router.register(
+    "historical-balances", history_api.HistoricalBalanceViewSet, basename="historical-balance"
+)
+router.register("time-deposits", history_api.TimeDepositViewSet, basename="time-deposit")
+router.register(
+    "release-applications", history_api.ReleaseApplicationViewSet, basename="release-application"
+)
+router.register(
+    "deficit-applications", history_api.DeficitApplicationViewSet, basename="deficit-application"
+)
 
 urlpatterns = [
+    path(
+        "final-accounts/",
+        final_account_api.FinalAccountsAPIView.as_view(),
+        name="final-accounts",
+    ),
     path(
         "collection-batches/<int:pk>/post/",
         api.CollectionBatchPostView.as_view(),

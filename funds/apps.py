@@ -49,6 +49,20 @@ class FundsConfig(AppConfig):
         access.register("funds.pay_benefits", county_and_agency)
         register_navigation(_("Benefit settlements"), "funds:benefit_list", "funds.view_benefits")
         register_navigation(_("Fund budgets"), "funds:budget_list", "funds.view_budgets")
+        # Final accounts (issue 8 item 6): everyone reads, county officers their county only.
+        access.register("funds.view_final_accounts", access.ALL_ROLES)
+        register_navigation(
+            _("Final accounts"), "funds:final_accounts", "funds.view_final_accounts"
+        )
+        # Historical balances and deficit subsidies (issue 8 items 1, 2, 4; N 三(四)5–6): the
+        # agency registers balances; counties apply, the agency reviews, the bureau approves.
+        access.register("funds.view_history", access.ALL_ROLES)
+        access.register("funds.register_history", {Role.AGENCY_CLERK, Role.ADMINISTRATOR})
+        access.register("funds.apply_history", {Role.COUNTY_OFFICER, Role.AGENCY_CLERK})
+        access.register("funds.review_history", {Role.AGENCY_CLERK})
+        access.register("funds.approve_history", {Role.BUREAU_APPROVER})
+        register_navigation(_("Historical balances"), "funds:history_list", "funds.view_history")
+        register_navigation(_("Deficit subsidies"), "funds:deficit_list", "funds.view_history")
         register_navigation(_("Fund accounts"), "funds:account_list", "funds.view_ledger")
         register_navigation(_("Journal entries"), "funds:entry_list", "funds.view_ledger")
         register_navigation(_("Ledger checks"), "funds:check_list", "funds.view_ledger_checks")

@@ -20,6 +20,7 @@ from funds.benefit_forms import (
     PharmacySpendingForm,
 )
 from funds.models import BenefitStatement
+from pooling.exports import ListExportMixin
 from pooling.mixins import CapabilityRequiredMixin, add_service_errors
 
 VIEW = "funds.view_benefits"
@@ -29,10 +30,25 @@ PAY = "funds.pay_benefits"
 FORM_TEMPLATE = "funds/benefits/form.html"
 
 
-class BenefitStatementListView(CapabilityRequiredMixin, ListView):
+class BenefitStatementListView(CapabilityRequiredMixin, ListExportMixin, ListView):
     capability = VIEW
     template_name = "funds/benefits/list.html"
     paginate_by = 50
+    export_filename = "benefit-statements"
+    export_title = gettext_lazy("Benefit settlements")
+    export_columns = (
+        (gettext_lazy("Month"), "month"),
+        (gettext_lazy("County"), "county__name"),
+        (gettext_lazy("Institution code"), "institution__code"),
+        (gettext_lazy("Institution"), "institution__name"),
+        (gettext_lazy("Fund"), "fund_type__code"),
+        (gettext_lazy("Visits"), "visits"),
+        (gettext_lazy("Amount claimed"), "amount_claimed"),
+        (gettext_lazy("Amount approved"), "amount_approved"),
+        (gettext_lazy("Reason for the cut"), "cut_reason"),
+        (gettext_lazy("Status"), "status"),
+        (gettext_lazy("Payment entry"), "payment_id"),
+    )
 
     def get_queryset(self):
         queryset = benefits.benefit_statements_for(user=self.request.user)

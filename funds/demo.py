@@ -100,3 +100,6 @@ def seed_benefit_settlements(municipality: Municipality, options: DemoOptions, l
 
 
 register_seeder(60, "benefit settlements", seed_benefit_settlements)
+
+
+from funds import history_demo  # noqa: E402, F401  (registers the historical-balance seeder)

@@ -92,6 +92,9 @@ class Account(models.Model):
     name = models.CharField(_("name"), max_length=120)
     allow_negative = models.BooleanField(_("may go negative"), default=False)
     balance = MoneyField(_("balance"), default=0)
+    # The part of the balance no movement may touch: a county's frozen historical balance
+    # (N 三(四)5), lowered only by funds.history (collection, approved release, deficit use).
+    frozen_amount = MoneyField(_("frozen amount"), default=0)
 
     class Meta:
         ordering = ["municipality", "fund_type", "county", "owner", "kind"]
@@ -112,6 +115,11 @@ class Account(models.Model):
             models.CheckConstraint(
                 condition=Q(allow_negative=True) | Q(balance__gte=0),
                 name="account_balance_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(frozen_amount__gte=0)
+                & (Q(frozen_amount=0) | Q(balance__gte=models.F("frozen_amount"))),
+                name="account_balance_not_below_frozen",
             ),
         ]
 
@@ -559,3 +567,226 @@ class PharmacySpendingImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.imported_at:%Y-%m-%d})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Historical balances, release applications and deficit subsidies (N 三(四)5–6, J 二(五)2;
+# issue 8 items 1, 2 and 4). Writes go through ``funds.history`` and ``funds.deficits``.
+# ---------------------------------------------------------------------------------------------
+
+
+class ApplicationStatus(models.TextChoices):
+    """The written-application workflow: the county submits, the city agency reviews, the
+    bureau approves; either may return it with a reason (N 三(四)5–6)."""
+
+    SUBMITTED = "submitted", _("submitted")
+    REVIEWED = "reviewed", _("reviewed by the agency")
+    APPROVED = "approved", _("approved")
+    RETURNED = "returned", _("returned")
+
+
+class HistoricalBalance(models.Model):
+    """A county's balance of one fund at the cut-over date (Jining: 2019-12-31), with its
+    demand-deposit part; the time deposits are ``TimeDeposit`` rows. ``city_share`` (30 %,
+    rule ``historical_balance_city_share``) is collected to the city; the rest stays frozen in
+    the county's fiscal special account until a release or a deficit subsidy uses it."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+    )
+    fund_type = models.ForeignKey(
+        FundType, on_delete=models.PROTECT, related_name="+", verbose_name=_("fund")
+    )
+    cutover_date = models.DateField(_("cut-over date"))
+    demand_deposit = MoneyField(_("demand deposit"))
+    total = MoneyField(_("total balance"))
+    city_share_rate = models.DecimalField(_("city share"), max_digits=7, decimal_places=4)
+    city_share = MoneyField(_("collected to the city"))
+    collected = MoneyField(_("collected so far"), default=0)
+    released = MoneyField(_("released from the frozen part"), default=0)
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("fiscal special account"),
+    )  # fmt: skip
+    opening_entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("opening entry"),
+    )  # fmt: skip
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("registered by"),
+    )  # fmt: skip
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["municipality", "county", "fund_type"]
+        verbose_name = _("historical balance")
+        verbose_name_plural = _("historical balances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "fund_type"], name="one_historical_balance_per_county_fund"
+            ),
+            models.CheckConstraint(
+                condition=Q(demand_deposit__gte=0)
+                & Q(total__gt=0)
+                & Q(collected__gte=0)
+                & Q(collected__lte=models.F("city_share"))
+                & Q(released__gte=0),
+                name="historical_balance_amounts_valid",
+            ),  # fmt: skip
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county.name} {self.fund_type.code} {self.cutover_date}"
+
+    @property
+    def frozen_share(self):
+        """The part that stays with the county (70 %)."""
+        return self.total - self.city_share
+
+    @property
+    def frozen_available(self):
+        """What is left of the 70 % for a release or a deficit subsidy."""
+        return self.frozen_share - self.released
+
+    @property
+    def to_collect(self):
+        return self.city_share - self.collected
+
+
+class TimeDeposit(models.Model):
+    """A time deposit of a historical balance. ``planned_collection`` is the part of the
+    city's share it pays when it matures (the demand deposit first, then deposits in order of
+    maturity); the beat job ``funds.tasks.historical_deposits_collect`` books it."""
+
+    balance = models.ForeignKey(
+        HistoricalBalance, on_delete=models.CASCADE, related_name="deposits",
+        verbose_name=_("historical balance"),
+    )  # fmt: skip
+    amount = MoneyField(_("amount"))
+    maturity_date = models.DateField(_("maturity date"))
+    bank = models.CharField(_("bank"), max_length=100)
+    reference = models.CharField(_("deposit reference"), max_length=60, blank=True)
+    planned_collection = MoneyField(_("to collect at maturity"), default=0)
+    collection_entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("collection entry"),
+    )  # fmt: skip
+    collected_at = models.DateTimeField(_("collected at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["balance", "maturity_date", "pk"]
+        verbose_name = _("time deposit")
+        verbose_name_plural = _("time deposits")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0)
+                & Q(planned_collection__gte=0)
+                & Q(planned_collection__lte=models.F("amount")),
+                name="time_deposit_amounts_valid",
+            ),  # fmt: skip
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank} {self.amount} {self.maturity_date}"
+
+
+class _Application(models.Model):
+    """Fields shared by the release and deficit applications: who did each step and when."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+    )
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
+    )  # fmt: skip
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name=_("submitted by"),
+    )  # fmt: skip
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("reviewed by"),
+    )  # fmt: skip
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("approved or returned by"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("approved or returned at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-submitted_at", "-pk"]
+
+
+class ReleaseApplication(_Application):
+    """A county's application to use part of its frozen historical balance (N 三(四)5: 未经
+    批准，任何部门单位不得动用暂存基金). Approval lowers the account's frozen amount."""
+
+    balance = models.ForeignKey(
+        HistoricalBalance, on_delete=models.PROTECT, related_name="releases",
+        verbose_name=_("historical balance"),
+    )  # fmt: skip
+    amount = MoneyField(_("amount"))
+
+    class Meta(_Application.Meta):
+        verbose_name = _("release application")
+        verbose_name_plural = _("release applications")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="release_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county.name} {self.amount}"
+
+
+def deficit_attachment_path(instance, filename: str) -> str:
+    return f"deficit-applications/{instance.county.code}/{instance.year}/{filename}"
+
+
+class DeficitApplication(_Application):
+    """A county's written application for a deficit subsidy of one fund and year (N 三(四)6).
+    The amounts are fixed at submission from the ledger (``funds.year_results``) and the split
+    at approval; ``funds.deficits`` books it."""
+
+    fund_type = models.ForeignKey(
+        FundType, on_delete=models.PROTECT, related_name="+", verbose_name=_("fund")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    attachment = models.FileField(_("written application"), upload_to=deficit_attachment_path)
+    revenue = MoneyField(_("revenue"))
+    spending = MoneyField(_("spending"))
+    deficit = MoneyField(_("deficit"))
+    before_accession = MoneyField(_("of which before accession"), default=0)
+    from_history = MoneyField(_("from the historical balance"), null=True, blank=True)
+    city_share = MoneyField(_("city fund"), null=True, blank=True)
+    county_share = MoneyField(_("county government"), null=True, blank=True)
+    city_share_rate = models.DecimalField(
+        _("city share of the rest"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
+
+    class Meta(_Application.Meta):
+        verbose_name = _("deficit subsidy application")
+        verbose_name_plural = _("deficit subsidy applications")
+        constraints = [
+            models.CheckConstraint(condition=Q(deficit__gt=0), name="deficit_positive"),
+            models.UniqueConstraint(
+                fields=["county", "fund_type", "year"],
+                condition=~Q(status="returned"),
+                name="one_open_deficit_application",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county.name} {self.year} {self.fund_type.code}"

@@ -361,6 +361,30 @@ def _hold_municipality(municipality: Municipality) -> None:
             )
 
 
+def _refuse_below_frozen(locked: dict[int, Account], running: dict[int, Decimal]) -> None:
+    """Refuse a posting that would take an account below its frozen amount: a county's frozen
+    historical balance may not be used without an approved release (N 三(四)5). Runs on the
+    accounts ``_insert_new`` holds locked, so a concurrent post or release is seen; the
+    database CHECK ``account_balance_not_below_frozen`` stays as the backstop."""
+    for pk, account in locked.items():
+        after = running[pk]
+        if account.frozen_amount > 0 and after < account.balance and after < account.frozen_amount:
+            raise ValidationError(
+                _(
+                    "“%(account)s” holds a frozen historical balance of %(frozen)s; this "
+                    "movement of %(amount)s would leave %(after)s. The frozen part may only be "
+                    "used after a release application has been approved (N 三(四)5)."
+                ),
+                code="frozen_balance",
+                params={
+                    "account": account.name,
+                    "frozen": account.frozen_amount,
+                    "amount": round_money(account.balance - after),
+                    "after": round_money(after),
+                },
+            )
+
+
 def _existing_entries(keys: list[str]) -> dict[str, tuple[int, str]]:
     found: dict[str, tuple[int, str]] = {}
     for start in range(0, len(keys), KEY_LOOKUP_BATCH):
@@ -444,7 +468,15 @@ def _insert_new(
         for account in Account.objects.select_for_update()
         .filter(pk__in=account_ids)
         .order_by("pk")
-        .only("pk", "name", "municipality_id", "fund_type_id", "allow_negative", "balance")
+        .only(
+            "pk",
+            "name",
+            "municipality_id",
+            "fund_type_id",
+            "allow_negative",
+            "balance",
+            "frozen_amount",
+        )
     }
     running = {pk: account.balance for pk, account in locked.items()}
     pending: list[tuple[EntrySpec, int, list[tuple[int, Decimal, Decimal]]]] = []
@@ -490,6 +522,7 @@ def _insert_new(
                 params={"key": spec.idempotency_key},
             )
         pending.append((spec, fund_ids.pop(), rows))
+    _refuse_below_frozen(locked, running)
 
     entries = [
         JournalEntry(

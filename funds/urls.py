@@ -2,12 +2,24 @@
 
 from django.urls import path
 
-from funds import benefit_views, budget_views, collection_views, views
+from funds import (
+    benefit_views,
+    budget_views,
+    collection_views,
+    final_account_views,
+    history_views,
+    views,
+)
 
 app_name = "funds"
 
 urlpatterns = [
     path("accounts/", views.AccountListView.as_view(), name="account_list"),
+    path(
+        "final-accounts/",
+        final_account_views.FinalAccountsView.as_view(),
+        name="final_accounts",
+    ),
     path("budgets/", budget_views.BudgetListView.as_view(), name="budget_list"),
     path("budgets/new/", budget_views.BudgetDraftView.as_view(), name="budget_create"),
     path("budgets/<int:pk>/", budget_views.BudgetDetailView.as_view(), name="budget_detail"),
@@ -49,6 +61,18 @@ urlpatterns = [
         collection_views.TopUpBookView.as_view(),
         name="top_up_book",
     ),
+    # Historical balances, releases and deficit subsidies (issue 8 items 1, 2, 4).
+    path("history/", history_views.HistoryListView.as_view(), name="history_list"),
+    path("history/new/", history_views.HistoryRegisterView.as_view(), name="history_register"),
+    path("history/<int:pk>/", history_views.HistoryDetailView.as_view(), name="history_detail"),
+    path(
+        "history/releases/<int:pk>/decide/",
+        history_views.ReleaseDecideView.as_view(),
+        name="release_decide",
+    ),
+    path("deficits/", history_views.DeficitListView.as_view(), name="deficit_list"),
+    path("deficits/apply/", history_views.DeficitApplyView.as_view(), name="deficit_apply"),
+    path("deficits/<int:pk>/", history_views.DeficitDetailView.as_view(), name="deficit_detail"),
     path("benefits/", benefit_views.BenefitStatementListView.as_view(), name="benefit_list"),
     path(
         "benefits/enter/", benefit_views.BenefitStatementEnterView.as_view(), name="benefit_enter"

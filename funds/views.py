@@ -9,18 +9,12 @@ from django.views.generic import ListView
 from django_filters.views import FilterView
 
 from funds import selectors
-from funds.exports import export_response
 from funds.filters import AccountFilter, EntryFilter, StatementFilter
 from funds.models import Account, JournalEntry
+from pooling.exports import export_kind, export_response
 from pooling.mixins import CapabilityRequiredMixin
 
-EXPORTS = ("csv", "xlsx")
 PAGE_SIZE = 100
-
-
-def _export_kind(request) -> str | None:
-    export = request.GET.get("export")
-    return export if export in EXPORTS else None
 
 
 def _labels(choices) -> dict[str, str]:
@@ -44,7 +38,7 @@ class AccountListView(CapabilityRequiredMixin, FilterView):
         return context
 
     def render_to_response(self, context, **kwargs):
-        export = _export_kind(self.request)
+        export = export_kind(self.request)
         if export:
             owners, kinds = _labels(Account.Owner.choices), _labels(Account.Kind.choices)
             rows = (
@@ -75,7 +69,7 @@ class AccountStatementView(CapabilityRequiredMixin, View):
         dates.is_valid()
         date_from = dates.form.cleaned_data.get("date_from")
         date_to = dates.form.cleaned_data.get("date_to")
-        export = _export_kind(request)
+        export = export_kind(request)
         if export:
             kinds = _labels(JournalEntry.Kind.choices)
             rows = (
@@ -129,7 +123,7 @@ class EntryListView(CapabilityRequiredMixin, View):
         entries = EntryFilter(
             request.GET, queryset=selectors.entries_for(user=request.user), request=request
         )
-        export = _export_kind(request)
+        export = export_kind(request)
         if export:
             kinds = _labels(JournalEntry.Kind.choices)
             rows = (

@@ -228,6 +228,64 @@ RULES: dict[str, RuleSpec] = {
             "财社〔2017〕144号",
             _d("6"),
         ),
+        # Year end: historical balances, deficit subsidies (N 三(四)5–6, J 二(五)2).
+        # Year end: adjustment fund waterfall and targets (Z 四(八)–(九), J 二(五)3).
+        # A tier's target completion (Z 四(八)) is the weighted mean of its capped completion
+        # rates; the weights are renormalised over the targets set.
+        RuleSpec(
+            "target_weight_enrollment",
+            _("weight of the enrollment target in a tier's completion"),
+            RuleKind.RATE,
+            "Z 四(八)",
+            _d("0.25"),
+        ),
+        RuleSpec(
+            "target_weight_collection",
+            _("weight of the collection target in a tier's completion"),
+            RuleKind.RATE,
+            "Z 四(八)",
+            _d("0.25"),
+        ),
+        RuleSpec(
+            "target_weight_revenue",
+            _("weight of the revenue plan in a tier's completion"),
+            RuleKind.RATE,
+            "Z 四(八)",
+            _d("0.25"),
+        ),
+        RuleSpec(
+            "target_weight_expenditure",
+            _("weight of keeping within the expenditure plan in a tier's completion"),
+            RuleKind.RATE,
+            "Z 四(八)",
+            _d("0.25"),
+        ),
+        # The gap left after the adjustment fund is shared by county and city finance (Z 四(九)):
+        # county share = met + (missed − met) × (1 − completion).
+        RuleSpec(
+            "adjustment_county_share_met",
+            _("county finance's share of the remaining deficit when all targets are met"),
+            RuleKind.RATE,
+            "Z 四(九)",
+            _d("0.50"),
+        ),
+        RuleSpec(
+            "adjustment_county_share_missed",
+            _("county finance's share of the remaining deficit when no target is met"),
+            RuleKind.RATE,
+            "Z 四(九)",
+            _d("0.90"),
+        ),
+        # Year end: final accounts and risk early warning.
+        # Below ``risk_warning_months`` a fund is at risk (warning); below this it is an alert:
+        # an expenditure account's usual working balance is about two months (DOMAIN §11).
+        RuleSpec(
+            "risk_alert_months",
+            _("months of spending covered below which a fund is in alert"),
+            RuleKind.COUNT,
+            "财社〔2017〕144号",
+            _d("3"),
+        ),
     ]
 }
 

@@ -8,6 +8,7 @@ tasks executed in-process, which is what the quick start uses.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from pooling.env import env_bool, env_int, env_list, env_str
@@ -150,6 +151,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Schedules defined here are written into django-celery-beat's tables when beat starts; the
+# others are created by data migrations. Every morning: fund risk alerts (issue 8 item 7).
+CELERY_BEAT_SCHEDULE = {
+    "settlement-risk-alerts": {
+        "task": "settlement.tasks.risk_alerts_check_task",
+        "schedule": crontab(minute="30", hour="7"),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -203,6 +212,7 @@ SPECTACULAR_SETTINGS = {
         "JournalEntryKindEnum": "funds.models.JournalEntry.Kind",
         "FundBudgetStatusEnum": "funds.models.FundBudget.Status",
         "BenefitStatementStatusEnum": "funds.models.BenefitStatement.Status",
+        "ApplicationStatusEnum": "funds.models.ApplicationStatus",
         "MonthlyCycleStatusEnum": "settlement.models.MonthlyCycle.Status",
         "CycleStepStatusEnum": "settlement.models.CycleStep.Status",
         "RemittanceLineStageEnum": "settlement.models.RemittanceLine.Stage",

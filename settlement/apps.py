@@ -37,3 +37,18 @@ class SettlementConfig(AppConfig):
         register_navigation(
             _("Notifications"), "settlement:notification_list", "settlement.view_plans"
         )
+        # Year end: targets and the adjustment fund (issue 8 items 3 and 5). Everyone reads
+        # (county officers their own county's rows); city staff set targets; the agency runs.
+        register("settlement.view_targets", ALL_ROLES)
+        register("settlement.set_targets", {Role.AGENCY_CLERK, Role.BUREAU_APPROVER})
+        register("settlement.view_adjustment", ALL_ROLES)
+        register("settlement.run_adjustment", {Role.AGENCY_CLERK})
+        register_navigation(_("Targets"), "settlement:target_report", "settlement.view_targets")
+        register_navigation(
+            _("Adjustment fund"), "settlement:adjustment_year", "settlement.view_adjustment"
+        )
+        # Risk early warning (issue 8 item 7): everyone reads, county officers their county.
+        register("settlement.view_risk", ALL_ROLES)
+        register_navigation(
+            _("Fund risk early warning"), "settlement:risk_dashboard", "settlement.view_risk"
+        )

@@ -86,3 +86,34 @@ def benefit_plan_use(
         )
         for key in sorted(set(planned) | set(paid))
     ]
+
+
+@dataclass(frozen=True)
+class BenefitPlanUseRow:
+    """One line of the plan-use page: ``BenefitPlanUse`` with its county."""
+
+    county: County
+    use: BenefitPlanUse
+
+
+def benefit_plan_use_for_year(
+    *, counties: list[County], year: int
+) -> tuple[list[BenefitPlanUseRow], dict[str, BenefitPlanUse]]:
+    """The year's planned against paid for ``counties`` (already scoped to the reader), by
+    county, month and fund, and the totals per fund over all of them."""
+    months = [datetime.date(year, month, 1) for month in range(1, 13)]
+    by_id = {county.pk: county for county in counties}
+    uses = benefit_plan_use(counties=counties, months=months)
+    rows = [BenefitPlanUseRow(county=by_id[use.county_id], use=use) for use in uses]
+    totals: dict[str, BenefitPlanUse] = {}
+    for use in uses:
+        before = totals.get(use.fund_code)
+        totals[use.fund_code] = BenefitPlanUse(
+            county_id=0,
+            month=months[0],
+            fund_code=use.fund_code,
+            planned=(before.planned if before else ZERO) + use.planned,
+            paid=(before.paid if before else ZERO) + use.paid,
+        )
+    rows.sort(key=lambda row: (row.use.month, row.county.code, row.use.fund_code))
+    return rows, dict(sorted(totals.items()))

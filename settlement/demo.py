@@ -1,16 +1,20 @@
 """Demo data of the usage-plan cycle: the demo year's budget of the employee pooled fund,
-county quotas, and approved annual plans of the two demo counties, so a plan month can run."""
+county quotas, and approved annual plans of the two demo counties; then one plan month run
+through allocation, so the demo ledger has spending (issue 7 item 6)."""
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from funds import budgets
 from funds.models import FundBudget, FundType
 from pooling.demo import DemoOptions, register_seeder
 from pooling.models import Municipality, Role, User
-from settlement import plans
-from settlement.models import AnnualPlan
+from pooling.money import month_start
+from settlement import plans, services
+from settlement.models import AnnualPlan, CycleStep, StepName
+from settlement.simulation import MonthResult, personas_for, simulation_plan_month
 
 DEMO_FUND = "310100"
 COUNTY_QUOTA = Decimal("12000000.00")
@@ -57,3 +61,45 @@ def seed_plans(municipality: Municipality, options: DemoOptions, log) -> None:
 
 
 register_seeder(50, "budgets and annual plans", seed_plans)
+
+
+def seed_spending_month(municipality: Municipality, options: DemoOptions, log) -> None:
+    """Put spending in the demo ledger (issue 7 item 6): the current month's cycle runs up to
+    the fiscal transfer (the zero-balance check and the close wait for the month's end), so the
+    month's collections reach the pools; then one usage-plan month runs through allocation
+    (``settlement.simulation``) for the demo counties, so the benefits seeder that follows can
+    pay its statements. Running it again finds every step done and books nothing."""
+    month = month_start(timezone.localdate())
+    personas = personas_for(municipality, create_officers=False)
+    cycle, _created = services.cycle_start(
+        municipality=municipality, month=month, actor=personas.clerk
+    )
+    for name in (
+        StepName.ASSESSMENT,
+        StepName.COLLECTIONS_CUTOFF,
+        StepName.REMITTANCE,
+        StepName.FISCAL_TRANSFER,
+    ):
+        outcome = services.cycle_step_run(cycle=cycle, name=name, actor=personas.clerk)
+        if outcome.status != CycleStep.Status.DONE:
+            log(f"Cycle step {name} not done: {outcome.error}")
+            return
+    result = MonthResult(month=month)
+    try:
+        received = simulation_plan_month(
+            municipality=municipality,
+            month=month,
+            revenue_month=month,
+            personas=personas,
+            result=result,
+        )
+    except ValidationError as error:
+        log(f"Usage-plan month not run: {' '.join(error.messages)}")
+        return
+    log(
+        f"Allocated {result.planned} and disbursed {result.own_disbursed} from own funds "
+        f"to {len(received)} counties for {month:%Y-%m}"
+    )
+
+
+register_seeder(55, "spending month", seed_spending_month)

@@ -408,3 +408,178 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+# ---------------------------------------------------------------------------------------------
+# Year end: each county's yearly targets and their assessment, the city risk-adjustment fund's
+# contributions and the deficit waterfall (Z 四(八)–(九), J 二(五)3; issue 8 items 3 and 5).
+# Writes go through ``settlement.targets`` and ``settlement.adjustment``.
+# ---------------------------------------------------------------------------------------------
+
+
+class CountyTarget(models.Model):
+    """The targets the city sets a county (or the city level) for one year: enrollment
+    (insured people at year end), collection (yuan collected), and the revenue and
+    expenditure plan of its funds (Z 四(八), J 二(五)3). Assessed at year end."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    enrollment_target = models.PositiveIntegerField(_("enrollment target (insured people)"))
+    collection_target = MoneyField(_("collection target"))
+    revenue_plan = MoneyField(_("revenue plan"))
+    expenditure_plan = MoneyField(_("expenditure plan"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("set by"),
+    )  # fmt: skip
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "county"]
+        verbose_name = _("county target")
+        verbose_name_plural = _("county targets")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "year"], name="one_target_per_county_year"),
+            models.CheckConstraint(
+                condition=models.Q(enrollment_target__gt=0)
+                & models.Q(collection_target__gt=0)
+                & models.Q(revenue_plan__gt=0)
+                & models.Q(expenditure_plan__gt=0),
+                name="county_target_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county.name} {self.year}"
+
+
+class AdjustmentYear(models.Model):
+    """One municipality's year end of the adjustment fund: when the contributions and the
+    deficit waterfall ran and who ran them, and the month the entries post in (fixed at the
+    first run, so a rerun presents the ledger with exactly the same entries)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    posting_month = models.DateField(_("posting month"), validators=[validate_month_start])
+    effective_date = models.DateField(_("effective date"))
+    contributions_at = models.DateTimeField(_("contributions booked at"), null=True, blank=True)
+    contributions_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("contributions booked by"),
+    )  # fmt: skip
+    waterfall_at = models.DateTimeField(_("waterfall run at"), null=True, blank=True)
+    waterfall_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("waterfall run by"),
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["municipality", "-year"]
+        verbose_name = _("adjustment-fund year")
+        verbose_name_plural = _("adjustment-fund years")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"], name="one_adjustment_year_per_city"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.year}"
+
+
+class AdjustmentContribution(models.Model):
+    """One tier's contribution of one fund to the city adjustment fund: the rate in force
+    times the year's actual collections of that fund, booked from the tier's account into the
+    city's adjustment-fund account of the same fund (Z 四(九): booked per source)."""
+
+    adjustment_year = models.ForeignKey(
+        AdjustmentYear, on_delete=models.PROTECT, related_name="contributions",
+        verbose_name=_("adjustment-fund year"),
+    )  # fmt: skip
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("source tier")
+    )
+    fund_type = models.ForeignKey(
+        FundType, on_delete=models.PROTECT, related_name="+", verbose_name=_("fund")
+    )
+    collections = MoneyField(_("actual collections"))
+    rate = models.DecimalField(_("rate"), max_digits=8, decimal_places=6)
+    amount = MoneyField(_("contribution"))
+    source_account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("paid from")
+    )
+    entry = models.ForeignKey(
+        JournalEntry, on_delete=models.PROTECT, related_name="+", verbose_name=_("ledger entry")
+    )
+
+    class Meta:
+        ordering = ["adjustment_year", "county", "fund_type"]
+        verbose_name = _("adjustment-fund contribution")
+        verbose_name_plural = _("adjustment-fund contributions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["adjustment_year", "county", "fund_type"],
+                name="one_contribution_per_tier_and_fund",
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="contribution_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county.name} {self.fund_type.code}: {self.amount}"
+
+
+class DeficitCover(models.Model):
+    """How one tier's current deficit in one fund was covered (Z 四(九)): first its own
+    accumulated balance, then the adjustment fund, then city and county finance split by
+    how well the tier met its targets. The figures of the formula are kept as computed."""
+
+    adjustment_year = models.ForeignKey(
+        AdjustmentYear, on_delete=models.PROTECT, related_name="covers",
+        verbose_name=_("adjustment-fund year"),
+    )  # fmt: skip
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("tier")
+    )
+    fund_type = models.ForeignKey(
+        FundType, on_delete=models.PROTECT, related_name="+", verbose_name=_("fund")
+    )
+    revenue = MoneyField(_("revenue"))
+    spending = MoneyField(_("spending"))
+    contribution = MoneyField(_("contribution"))
+    deficit = MoneyField(_("deficit"))
+    own_balance = MoneyField(_("own accumulated balance"))
+    own_used = MoneyField(_("from own balance"))
+    adjustment_used = MoneyField(_("from the adjustment fund"))
+    completion = models.DecimalField(
+        _("target completion"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
+    county_share = models.DecimalField(_("county finance share"), max_digits=7, decimal_places=4)
+    city_finance = MoneyField(_("from city finance"))
+    county_finance = MoneyField(_("from county finance"))
+    entries = models.ManyToManyField(
+        JournalEntry, related_name="+", blank=True, verbose_name=_("ledger entries")
+    )
+
+    class Meta:
+        ordering = ["adjustment_year", "county", "fund_type"]
+        verbose_name = _("deficit cover")
+        verbose_name_plural = _("deficit covers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["adjustment_year", "county", "fund_type"],
+                name="one_cover_per_tier_and_fund",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(deficit__gt=0), name="cover_deficit_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county.name} {self.fund_type.code}: {self.deficit}"

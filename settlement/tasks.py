@@ -11,6 +11,7 @@ from pooling.money import month_start, next_month
 from settlement import services
 from settlement.models import STEP_ORDER, MonthlyCycle
 from settlement.notifications import plan_deadlines_check
+from settlement.risk import risk_alerts_check
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, acks_late=True)
@@ -57,5 +58,15 @@ def plan_deadlines_check_task() -> int:
     today = timezone.localdate()
     return sum(
         plan_deadlines_check(municipality=municipality, today=today)
+        for municipality in Municipality.objects.order_by("pk")
+    )
+
+
+@shared_task
+def risk_alerts_check_task() -> int:
+    """Celery beat, every morning: notify each new crossing of a fund risk threshold."""
+    today = timezone.localdate()
+    return sum(
+        risk_alerts_check(municipality=municipality, today=today)
         for municipality in Municipality.objects.order_by("pk")
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from settlement import plan_views, views
+from settlement import benefit_use_views, plan_views, risk_views, views, yearend_views
 
 app_name = "settlement"
 
@@ -20,7 +20,13 @@ urlpatterns = [
     path(
         "plans/<int:pk>/return/", plan_views.UsagePlanReturnView.as_view(), name="usage_plan_return"
     ),
+    path(
+        "plans/benefit-use/",
+        benefit_use_views.BenefitPlanUseView.as_view(),
+        name="benefit_plan_use",
+    ),
     path("plans/dashboard/", plan_views.MonthOverviewView.as_view(), name="plan_dashboard"),
+    path("risk/", risk_views.RiskDashboardView.as_view(), name="risk_dashboard"),
     path(
         "plans/consolidation/",
         plan_views.MonthOverviewView.as_view(consolidation=True),
@@ -80,4 +86,7 @@ urlpatterns = [
         plan_views.AnnualPlanReturnView.as_view(),
         name="annual_plan_return",
     ),
+    path("year-end/targets/", yearend_views.TargetReportView.as_view(), name="target_report"),
+    path("year-end/targets/set/", yearend_views.TargetSetView.as_view(), name="target_set"),
+    path("year-end/adjustment/", yearend_views.AdjustmentView.as_view(), name="adjustment_year"),
 ]

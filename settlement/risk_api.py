@@ -1,0 +1,61 @@
+"""API of the risk early warning: ``GET /api/risk/?fund=310100&month=2026-06[&months=12]
+[&county=ID]``: the same series as the dashboard, in the reader's scope. Bad parameters are a
+400 naming the field."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from funds.models import FundType
+from pooling.money import parse_month
+from pooling.selectors import counties_for
+from settlement.risk_views import filtered_risk_rows
+
+
+class RiskQuerySerializer(serializers.Serializer):
+    fund = serializers.SlugRelatedField(slug_field="code", queryset=FundType.objects.all())
+    month = serializers.CharField(help_text="YYYY-MM, the last month of the series.")
+    months = serializers.IntegerField(min_value=2, max_value=36, default=12)
+    county = serializers.IntegerField(required=False)
+
+    def validate_month(self, value: str):
+        try:
+            return parse_month(value)
+        except ValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+
+    def validate_county(self, value: int):
+        county = counties_for(user=self.context["request"].user).filter(pk=value).first()
+        if county is None:
+            raise serializers.ValidationError(_("No such county."))
+        return county
+
+
+class RiskPointSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    balance = serializers.DecimalField(max_digits=18, decimal_places=2)
+    spending = serializers.DecimalField(max_digits=18, decimal_places=2)
+    average_spending = serializers.DecimalField(max_digits=18, decimal_places=2)
+    months_covered = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    level = serializers.ChoiceField(choices=["ok", "warning", "alert"])
+
+
+class RiskRowSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="A county's code or 'city'.")
+    label = serializers.CharField()
+    fund = serializers.CharField(source="fund.code")
+    points = RiskPointSerializer(many=True)
+
+
+class RiskAPIView(APIView):
+    read_capability = "settlement.view_risk"
+
+    @extend_schema(parameters=[RiskQuerySerializer], responses=RiskRowSerializer(many=True))
+    def get(self, request):
+        query = RiskQuerySerializer(data=request.query_params, context={"request": request})
+        query.is_valid(raise_exception=True)
+        rows, _thresholds = filtered_risk_rows(user=request.user, data=query.validated_data)
+        return Response(RiskRowSerializer(rows, many=True).data)
