@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from funds.final_account_views import filtered_final_accounts
 from funds.final_accounts import EXPENDITURE_ORDER, INCOME_ORDER
 from funds.models import FundType
-from pooling.selectors import counties_for
+from pooling.serializers import ScopedCountyField
 
 
 class FinalAccountsQuerySerializer(serializers.Serializer):
@@ -19,13 +19,7 @@ class FinalAccountsQuerySerializer(serializers.Serializer):
     month_from = serializers.IntegerField(min_value=1, max_value=12, default=1)
     month_to = serializers.IntegerField(min_value=1, max_value=12, default=12)
     fund = serializers.SlugRelatedField(slug_field="code", queryset=FundType.objects.all())
-    county = serializers.IntegerField(required=False)
-
-    def validate_county(self, value: int):
-        county = counties_for(user=self.context["request"].user).filter(pk=value).first()
-        if county is None:
-            raise serializers.ValidationError(_("No such county."))
-        return county
+    county = ScopedCountyField(required=False)
 
     def validate(self, data):
         if data["month_from"] > data["month_to"]:

@@ -57,15 +57,12 @@ class HistoryListView(CapabilityRequiredMixin, View):
 
 
 class HistoryRegisterView(CapabilityRequiredMixin, View):
-    capability = VIEW
-    write_capability = REGISTER
+    capability = write_capability = REGISTER
 
     def _render(self, request, form, status=200):
         return render(request, "funds/history/form.html", {"form": form}, status=status)
 
     def get(self, request):
-        if not has_capability(request.user, REGISTER):
-            return redirect("funds:history_list")
         return self._render(request, HistoricalBalanceForm(municipality=request.user.municipality))
 
     def post(self, request):
@@ -190,8 +187,7 @@ class DeficitListView(CapabilityRequiredMixin, View):
 
 
 class DeficitApplyView(CapabilityRequiredMixin, View):
-    capability = VIEW
-    write_capability = APPLY
+    capability = write_capability = APPLY
 
     def _form(self, request, *args):
         return DeficitApplicationForm(*args, counties=_counties(request.user))

@@ -18,8 +18,11 @@ Accounting decisions (where the document is silent):
   maternity collections to the city (rule ``maternity_remitted_to_city``, Z 四(二)) pays its
   maternity contribution from the city's fiscal special account, still booked as its own;
   its maternity fund is managed by the city level (Z 四(四)), so the waterfall leaves it out.
+  A contribution is extracted from the fund (提取): a tier whose account cannot pay all of it
+  (overdrawn in the year, or holding only a frozen historical balance) pays what it has; the
+  rest is recorded as the shortfall and not extracted, so the year end never fails on it.
 - **Current deficit** of a tier and fund: D = spending − revenue + contribution, when
-  positive: the year's result (``funds.year_results``) after the contribution it paid.
+  positive: the year's result (``funds.year_results``) after the contribution it actually paid.
 - **Waterfall**, every layer paid into the tier's expenditure account (支出户, the account
   that pays the benefits):
   (a) own accumulated balance: min(D, the tier's fiscal special account balance less any
@@ -224,13 +227,17 @@ def _contributions_book(
         municipality=municipality, key="adjustment_fund_rate", on=datetime.date(year, 12, 31)
     )
     funds = {fund.code: fund for fund in FundType.objects.filter(code__in=ADJUSTED_FUNDS)}
-    planned: list[tuple[County, FundType, Decimal, Decimal, Account]] = []
+    # What each paying account can give: its balance less any frozen historical balance
+    # (N 三(四)5), spent down as contributions are planned (one account may pay for several
+    # districts' maternity contributions).
+    available: dict[int, Decimal] = {}
+    planned: list[AdjustmentContribution] = []
     specs: list[EntrySpec] = []
     for county in tiers:
         for code in ADJUSTED_FUNDS:
             collections = bases.get((county.pk, code), ZERO)
-            amount = round_money(collections * rate)
-            if amount <= 0 or code not in funds:
+            due = round_money(collections * rate)
+            if due <= 0 or code not in funds:
                 continue
             fund = funds[code]
             if code == MATERNITY_FUND and _maternity_at_city(municipality, county, year):
@@ -239,40 +246,45 @@ def _contributions_book(
             else:
                 source = _account(municipality, county, Account.Owner.COUNTY,
                                   Account.Kind.FISCAL_SPECIAL, fund)  # fmt: skip
+            left = available.setdefault(source.pk, max(source.balance - source.frozen_amount, ZERO))
+            paid = min(due, left)
+            available[source.pk] = left - paid
+            planned.append(
+                AdjustmentContribution(
+                    adjustment_year=record,
+                    county=county,
+                    fund_type=fund,
+                    collections=collections,
+                    rate=rate,
+                    amount_due=due,
+                    amount=paid,
+                    source_account=source,
+                )  # fmt: skip
+            )
+            if paid == 0:
+                continue
             pool = _account(municipality, None, Account.Owner.CITY,
                             Account.Kind.ADJUSTMENT_FUND, fund)  # fmt: skip
-            planned.append((county, fund, collections, amount, source))
+            shortfall = f"（应提 {due}，基金余额不足，少提 {due - paid}）" if paid < due else ""
             specs.append(
                 EntrySpec(
                     kind=JournalEntry.Kind.ADJUSTMENT,
                     month=record.posting_month,
                     effective_date=record.effective_date,
                     memo=f"{year}年调剂金提取 · {county.name} · {fund.name} · "
-                    f"{collections} × {rate.normalize()}",
+                    f"{collections} × {rate.normalize()}{shortfall}",
                     idempotency_key=_key(record, "contribution", county, fund),
-                    lines=[PostingLine(source, -amount), PostingLine(pool, amount)],
+                    lines=[PostingLine(source, -paid), PostingLine(pool, paid)],
                     source=record,
                     source_label=f"{county.name}（{county.code}）",
                 )
             )
     batch = entries_post_batch(municipality=municipality, entries=specs, actor=actor)
-    AdjustmentContribution.objects.bulk_create(
-        [
-            AdjustmentContribution(
-                adjustment_year=record,
-                county=county,
-                fund_type=fund,
-                collections=collections,
-                rate=rate,
-                amount=amount,
-                source_account=source,
-                entry_id=entry_id,
-            )  # fmt: skip
-            for (county, fund, collections, amount, source), entry_id in zip(
-                planned, batch.entry_ids, strict=True
-            )
-        ]
-    )
+    entry_ids = iter(batch.entry_ids)
+    for contribution in planned:
+        if contribution.amount > 0:
+            contribution.entry_id = next(entry_ids)
+    AdjustmentContribution.objects.bulk_create(planned)
     record.contributions_at = timezone.now()
     record.contributions_by = actor if actor is not None and actor.pk else None
     record.save(update_fields=["contributions_at", "contributions_by"])
@@ -283,7 +295,8 @@ def _contributions_book(
         after={
             "year": year,
             "contributions": len(planned),
-            "total": str(sum((amount for *_rest, amount, _source in planned), ZERO)),
+            "total": str(sum((row.amount for row in planned), ZERO)),
+            "shortfall": str(sum((row.shortfall for row in planned), ZERO)),
         },
         municipality=municipality,
     )

@@ -2,25 +2,19 @@
 Same scope as the page: a county officer gets only their county; another county's id is a 400
 naming the field, as a county that does not exist."""
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pooling.selectors import counties_for
+from pooling.serializers import ScopedCountyField
 from settlement.benefit_selectors import benefit_plan_use_for_year
 
 
 class BenefitUseQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    county = serializers.IntegerField(required=False)
-
-    def validate_county(self, value: int):
-        county = counties_for(user=self.context["request"].user).filter(pk=value).first()
-        if county is None:
-            raise serializers.ValidationError(_("No such county."))
-        return county
+    county = ScopedCountyField(required=False)
 
 
 class BenefitUseRowSerializer(serializers.Serializer):

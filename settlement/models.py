@@ -3,6 +3,7 @@ and the remittance lines fixed at the collections cut-off (DOMAIN §6, §7, §11
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from funds.models import Account, FundType, JournalEntry
@@ -511,12 +512,24 @@ class AdjustmentContribution(models.Model):
     )
     collections = MoneyField(_("actual collections"))
     rate = models.DecimalField(_("rate"), max_digits=8, decimal_places=6)
-    amount = MoneyField(_("contribution"))
+    amount_due = MoneyField(_("contribution due"), default=0)
+    amount = MoneyField(
+        _("contribution paid"),
+        help_text=_(
+            "What the tier's fund could pay: a fund overdrawn in the year pays at most its "
+            "available balance; the rest is not extracted."
+        ),
+    )
     source_account = models.ForeignKey(
         Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("paid from")
     )
     entry = models.ForeignKey(
-        JournalEntry, on_delete=models.PROTECT, related_name="+", verbose_name=_("ledger entry")
+        JournalEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ledger entry"),
     )
 
     class Meta:
@@ -528,11 +541,23 @@ class AdjustmentContribution(models.Model):
                 fields=["adjustment_year", "county", "fund_type"],
                 name="one_contribution_per_tier_and_fund",
             ),
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="contribution_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount_due__gt=0, amount__gte=0, amount__lte=F("amount_due")),
+                name="contribution_paid_within_due",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount=0) | models.Q(entry__isnull=False),
+                name="contribution_paid_has_entry",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.county.name} {self.fund_type.code}: {self.amount}"
+
+    @property
+    def shortfall(self):
+        """The part of the contribution the tier's fund could not pay."""
+        return self.amount_due - self.amount
 
 
 class DeficitCover(models.Model):

@@ -3,7 +3,6 @@
 400 naming the field."""
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -11,7 +10,7 @@ from rest_framework.views import APIView
 
 from funds.models import FundType
 from pooling.money import parse_month
-from pooling.selectors import counties_for
+from pooling.serializers import ScopedCountyField
 from settlement.risk_views import filtered_risk_rows
 
 
@@ -19,19 +18,13 @@ class RiskQuerySerializer(serializers.Serializer):
     fund = serializers.SlugRelatedField(slug_field="code", queryset=FundType.objects.all())
     month = serializers.CharField(help_text="YYYY-MM, the last month of the series.")
     months = serializers.IntegerField(min_value=2, max_value=36, default=12)
-    county = serializers.IntegerField(required=False)
+    county = ScopedCountyField(required=False)
 
     def validate_month(self, value: str):
         try:
             return parse_month(value)
         except ValidationError as error:
             raise serializers.ValidationError(error.messages) from error
-
-    def validate_county(self, value: int):
-        county = counties_for(user=self.context["request"].user).filter(pk=value).first()
-        if county is None:
-            raise serializers.ValidationError(_("No such county."))
-        return county
 
 
 class RiskPointSerializer(serializers.Serializer):

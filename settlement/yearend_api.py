@@ -82,8 +82,8 @@ class ContributionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AdjustmentContribution
-        fields = ["county", "county_code", "fund", "collections", "rate", "amount",
-                  "source_account", "entry"]  # fmt: skip
+        fields = ["county", "county_code", "fund", "collections", "rate", "amount_due",
+                  "amount", "source_account", "entry"]  # fmt: skip
 
 
 class DeficitCoverSerializer(serializers.ModelSerializer):

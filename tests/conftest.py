@@ -103,6 +103,20 @@ def client_for(client):
 
 
 @pytest.fixture
+def english_client_for(client_for):
+    """``client_for`` with English chosen: pages are Chinese unless the user picks English,
+    and these tests read the English labels (msgids)."""
+    from django.conf import settings
+
+    def login(user: User):
+        client = client_for(user)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return login
+
+
+@pytest.fixture
 def api_for():
     """``api_for(user)`` is a DRF client authenticated as ``user`` (None: anonymous)."""
     from rest_framework.test import APIClient

@@ -1,6 +1,8 @@
 """Test data builders. The personas come from the real Jining preset (tests/conftest.py)."""
 
+import csv
 import datetime
+import io
 import itertools
 
 from pooling.models import County, Municipality, Role, User
@@ -35,3 +37,9 @@ def make_county(
 
 
 __all__ = ["Role", "make_county", "make_user"]
+
+
+def csv_rows(response) -> list[list[str]]:
+    """The rows of a streamed CSV export (UTF-8 with a byte-order mark)."""
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))

@@ -1,10 +1,6 @@
 """Exports of the care lists (issue 7 item 5): what the filter and the county scope select."""
 
-import csv
-import io
-
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from enrollment import care
@@ -15,29 +11,13 @@ from tests.enrollment.test_care import (  # noqa: F401 - fixtures
     person_a,
     person_b,
 )
+from tests.factories import csv_rows
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def client_for(client_for):
-    """Pages are Chinese unless the user chose English; these tests read the English labels."""
-
-    def login(user):
-        client = client_for(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return login
-
-
-def _csv(response) -> list[list[str]]:
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
-
-
 def test_disease_application_export(
-    client_for, person_a, person_b, diabetes, county_a_officer, county_b_officer, auditor
+    english_client_for, person_a, person_b, diabetes, county_a_officer, county_b_officer, auditor
 ):
     application = _apply(person_a, diabetes, county_a_officer)
     care.disease_application_assess(
@@ -50,15 +30,15 @@ def test_disease_application_export(
     _apply(person_b, diabetes, county_b_officer)
     url = reverse("enrollment:disease_list")
 
-    rows = _csv(client_for(auditor).get(url, {"status": "approved", "export": "csv"}))
+    rows = csv_rows(english_client_for(auditor).get(url, {"status": "approved", "export": "csv"}))
     assert rows[1] == [
         person_a.id_number, "赵六", "任城区", "糖尿病", "2026-03-01", "approved", "2026-04-01", ""
     ]  # fmt: skip
-    own = _csv(client_for(county_b_officer).get(url, {"export": "csv"}))
+    own = csv_rows(english_client_for(county_b_officer).get(url, {"export": "csv"}))
     assert [row[1] for row in own[1:]] == ["钱七"]
 
 
-def test_filing_export(client_for, person_a, county_a_officer, county_b_officer):
+def test_filing_export(english_client_for, person_a, county_a_officer, county_b_officer):
     care.out_of_area_filing_submit(
         person=person_a,
         kind="resident_elsewhere",
@@ -69,9 +49,9 @@ def test_filing_export(client_for, person_a, county_a_officer, county_b_officer)
         actor=county_a_officer,
     )
     url = reverse("enrollment:filing_list")
-    rows = _csv(client_for(county_a_officer).get(url, {"export": "csv"}))
+    rows = csv_rows(english_client_for(county_a_officer).get(url, {"export": "csv"}))
     assert rows[1][1:9] == [
         "赵六", "任城区", "living elsewhere", "北京市", "随子女居住", "2026-03-01", "2026-12-31",
         "submitted",
     ]  # fmt: skip
-    assert len(_csv(client_for(county_b_officer).get(url, {"export": "csv"}))) == 1
+    assert len(csv_rows(english_client_for(county_b_officer).get(url, {"export": "csv"}))) == 1

@@ -1,18 +1,17 @@
 """Exports of the benefit and institution lists (issue 7 item 5) and the plan-use page and API
 (issue 7 item 2: payments counted against the month's usage plan)."""
 
-import csv
 import io
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from funds import benefits
 from funds.models import FundType
 from settlement.models import CityMonthlyPlan, PlanPurpose, UsagePlan, UsagePlanLine
+from tests.factories import csv_rows
 from tests.funds.test_benefits import (  # noqa: F401 - fixtures
     PAY_DAY,
     D,
@@ -26,51 +25,36 @@ from tests.funds.test_benefits import (  # noqa: F401 - fixtures
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def client_for(client_for):
-    """Pages are Chinese unless the user chose English; these tests read the English labels."""
-
-    def login(user):
-        client = client_for(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return login
-
-
 MARCH = D(2026, 3, 1)
 
 
-def _csv(response) -> list[list[str]]:
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
-
-
 def test_statement_export_streams_the_filtered_scoped_list_with_labels(
-    client_for, hospital_a, hospital_b, county_a_officer, county_b_officer, auditor
+    english_client_for, hospital_a, hospital_b, county_a_officer, county_b_officer, auditor
 ):
     _statement(hospital_a, county_a_officer, "800.00")
     _approved(hospital_b, county_b_officer, "512.34")
     url = reverse("funds:benefit_list")
 
-    rows = _csv(client_for(auditor).get(url, {"export": "csv"}))
+    rows = csv_rows(english_client_for(auditor).get(url, {"export": "csv"}))
     assert rows[0][:3] == ["Month", "County", "Institution code"]
     assert sorted(row[2] for row in rows[1:]) == ["H37081100001", "H37081200001"]
 
-    approved_only = _csv(client_for(auditor).get(url, {"status": "approved", "export": "csv"}))
+    approved_only = csv_rows(
+        english_client_for(auditor).get(url, {"status": "approved", "export": "csv"})
+    )
     assert [(row[2], row[7], row[9]) for row in approved_only[1:]] == [
         ("H37081200001", "512.34", "approved")
     ]
 
-    own = _csv(client_for(county_a_officer).get(url, {"export": "csv"}))
+    own = csv_rows(english_client_for(county_a_officer).get(url, {"export": "csv"}))
     assert [row[2] for row in own[1:]] == ["H37081100001"]
 
 
 def test_statement_export_as_xlsx_opens_with_the_same_rows(
-    client_for, hospital_a, county_a_officer, auditor
+    english_client_for, hospital_a, county_a_officer, auditor
 ):
     _statement(hospital_a, county_a_officer, "800.00")
-    response = client_for(auditor).get(reverse("funds:benefit_list"), {"export": "xlsx"})
+    response = english_client_for(auditor).get(reverse("funds:benefit_list"), {"export": "xlsx"})
     assert response["Content-Disposition"].endswith('benefit-statements.xlsx"')
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     header, row = list(sheet.iter_rows(values_only=True))
@@ -79,10 +63,12 @@ def test_statement_export_as_xlsx_opens_with_the_same_rows(
 
 
 def test_institution_export_shows_choice_labels_and_respects_the_county(
-    client_for, hospital_a, hospital_b, county_b_officer
+    english_client_for, hospital_a, hospital_b, county_b_officer
 ):
-    rows = _csv(
-        client_for(county_b_officer).get(reverse("enrollment:institution_list"), {"export": "csv"})
+    rows = csv_rows(
+        english_client_for(county_b_officer).get(
+            reverse("enrollment:institution_list"), {"export": "csv"}
+        )
     )
     assert len(rows) == 2
     code, name, kind, level, county, *_rest, status = rows[1]
@@ -90,8 +76,8 @@ def test_institution_export_shows_choice_labels_and_respects_the_county(
     assert kind == "designated hospital" and status == "active"
 
 
-def test_list_pages_offer_both_exports(client_for, hospital_a, auditor):
-    page = client_for(auditor).get(reverse("funds:benefit_list")).content.decode()
+def test_list_pages_offer_both_exports(english_client_for, hospital_a, auditor):
+    page = english_client_for(auditor).get(reverse("funds:benefit_list")).content.decode()
     assert "export=csv" in page and "export=xlsx" in page
 
 
@@ -121,19 +107,21 @@ def march_plan(ledger, county_a):
 
 
 def test_plan_use_page_marks_payments_beyond_the_plan(
-    client_for, march_plan, hospital_a, funded_a, county_a_officer, auditor
+    english_client_for, march_plan, hospital_a, funded_a, county_a_officer, auditor
 ):
     statement = _approved(hospital_a, county_a_officer, "650.25")
     benefits.benefit_statement_pay(statement=statement, actor=county_a_officer, paid_on=PAY_DAY)
 
-    response = client_for(auditor).get(reverse("settlement:benefit_plan_use"), {"year": 2026})
+    response = english_client_for(auditor).get(
+        reverse("settlement:benefit_plan_use"), {"year": 2026}
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "600.00" in page and "650.25" in page and "-50.25" in page
     assert 'class="bad over-plan"' in page
 
-    rows = _csv(
-        client_for(auditor).get(
+    rows = csv_rows(
+        english_client_for(auditor).get(
             reverse("settlement:benefit_plan_use"), {"year": 2026, "export": "csv"}
         )
     )
@@ -141,9 +129,9 @@ def test_plan_use_page_marks_payments_beyond_the_plan(
 
 
 def test_plan_use_is_scoped_and_bad_filters_are_field_errors(
-    client_for, march_plan, county_a, county_b_officer
+    english_client_for, march_plan, county_a, county_b_officer
 ):
-    client = client_for(county_b_officer)
+    client = english_client_for(county_b_officer)
     page = client.get(reverse("settlement:benefit_plan_use"), {"year": 2026}).content.decode()
     assert 'data-county="370811"' not in page
 
@@ -157,13 +145,13 @@ def test_plan_use_is_scoped_and_bad_filters_are_field_errors(
 
 
 def test_plan_use_api_answers_rows_and_400_for_bad_input(
-    client_for, march_plan, county_a, county_b_officer, bureau_approver
+    english_client_for, march_plan, county_a, county_b_officer, bureau_approver
 ):
     url = reverse("benefit-plan-use")
-    rows = client_for(bureau_approver).get(url, {"year": 2026}).json()
+    rows = english_client_for(bureau_approver).get(url, {"year": 2026}).json()
     assert [(row["county_code"], row["planned"], row["paid"]) for row in rows] == [
         ("370811", "600.00", "0.00")
     ]
-    response = client_for(county_b_officer).get(url, {"year": 2026, "county": county_a.pk})
+    response = english_client_for(county_b_officer).get(url, {"year": 2026, "county": county_a.pk})
     assert response.status_code == 400 and "county" in response.json()
-    assert client_for(bureau_approver).get(url, {"year": "x"}).status_code == 400
+    assert english_client_for(bureau_approver).get(url, {"year": "x"}).status_code == 400

@@ -208,6 +208,10 @@ def test_pages_scoped_by_county_and_auditor_reads_only(
     assert page.status_code == 200 and "700000.00" in page.content.decode()
     assert client_for(auditor).get("/funds/history/").status_code == 200
     assert client_for(auditor).post("/funds/history/new/", {}).status_code == 403
+    # Forms are not even shown to those who may not send them.
+    assert client_for(auditor).get("/funds/history/new/").status_code == 403
+    assert client_for(auditor).get("/funds/deficits/apply/").status_code == 403
+    assert client_for(county_a_officer).get("/funds/history/new/").status_code == 403
     assert (
         client_for(auditor)
         .post(f"/funds/history/{registered.pk}/", {"amount": "1", "reason": "x"})

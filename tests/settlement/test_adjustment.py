@@ -367,18 +367,31 @@ def test_closed_december_posts_in_the_first_open_month_and_reruns_the_same(defic
     ) == {datetime.date(YEAR + 1, 1, 1)}
 
 
-def test_a_contribution_that_cannot_be_paid_leaves_the_ledger_as_it_was(zhengzhou_city, clerk):
-    # 中牟县 spent everything it collected: its fiscal special account cannot pay the 10 %.
+def test_a_run_that_fails_half_way_leaves_the_ledger_as_it_was_and_can_run_again(
+    zhengzhou_city, clerk, monkeypatch
+):
     tier_year(zhengzhou_city, GONGYI, collected="500.00")
     tier_year(zhengzhou_city, ZHONGMU, collected="1000.00", spent="1000.00")
     before = ledger_fingerprint(zhengzhou_city)
 
-    with pytest.raises(ValidationError, match="中牟县"):
-        adjustment_year_run(municipality=zhengzhou_city, year=YEAR, actor=clerk)
+    def killed(*args, **kwargs):
+        raise RuntimeError("killed after the entries were posted")
+
+    # The entries are posted, then the run dies before recording the contributions.
+    with monkeypatch.context() as patch:
+        patch.setattr(AdjustmentContribution.objects, "bulk_create", killed)
+        with pytest.raises(RuntimeError):
+            adjustment_year_run(municipality=zhengzhou_city, year=YEAR, actor=clerk)
 
     assert ledger_fingerprint(zhengzhou_city) == before
     assert not AdjustmentContribution.objects.exists()
     assert not AdjustmentYear.objects.filter(contributions_at__isnull=False).exists()
+
+    adjustment_year_run(municipality=zhengzhou_city, year=YEAR, actor=clerk)
+    assert sorted(AdjustmentContribution.objects.values_list("county__code", "amount")) == [
+        (ZHONGMU, Decimal("0.00")),
+        (GONGYI, Decimal("50.00")),
+    ]
 
 
 def test_a_city_without_the_adjustment_model_is_a_no_op(jining_city, zhengzhou_city, clerk):
@@ -413,3 +426,44 @@ def test_a_frozen_historical_balance_is_not_used_as_own_balance(zhengzhou_city, 
     )
     assert (cover.county_finance, cover.city_finance) == (Decimal("75.00"), Decimal("75.00"))
     assert balance(zhengzhou_city, ZHONGMU, Account.Kind.FISCAL_SPECIAL) == Decimal("4650.00")
+
+
+def test_a_fund_that_cannot_pay_its_whole_contribution_pays_what_it_has(zhengzhou_city, clerk):
+    # 1,000 + 1,000 collected − 1,950 spent: 50 left to pay a contribution of 100.
+    tier_year(zhengzhou_city, ZHONGMU, opening="1000.00", collected="1000.00", spent="1950.00")
+
+    adjustment_year_run(municipality=zhengzhou_city, year=YEAR, actor=clerk)
+
+    contribution = AdjustmentContribution.objects.get(county__code=ZHONGMU)
+    assert (contribution.amount_due, contribution.amount, contribution.shortfall) == (
+        Decimal("100.00"),
+        Decimal("50.00"),
+        Decimal("50.00"),
+    )
+    assert "少提 50.00" in contribution.entry.memo
+    cover = DeficitCover.objects.get()
+    # D = 1,950 − 1,000 + 50 paid = 1,000; nothing of its own left; the fund holds the 50 it
+    # paid; the rest 950 is shared at m = 50 % (no targets set).
+    assert (cover.deficit, cover.own_used, cover.adjustment_used) == (
+        Decimal("1000.00"),
+        Decimal("0.00"),
+        Decimal("50.00"),
+    )
+    assert (cover.county_finance, cover.city_finance) == (Decimal("475.00"), Decimal("475.00"))
+    assert balance(zhengzhou_city, ZHONGMU, Account.Kind.EXPENDITURE) == Decimal("1000.00")
+
+
+def test_a_fund_with_nothing_to_pay_records_the_whole_contribution_as_shortfall(
+    zhengzhou_city, clerk
+):
+    tier_year(zhengzhou_city, ZHONGMU, collected="1000.00", spent="1000.00")
+
+    adjustment_year_run(municipality=zhengzhou_city, year=YEAR, actor=clerk)
+
+    contribution = AdjustmentContribution.objects.get(county__code=ZHONGMU)
+    assert (contribution.amount_due, contribution.amount, contribution.entry) == (
+        Decimal("100.00"),
+        Decimal("0.00"),
+        None,
+    )
+    assert not DeficitCover.objects.exists()  # D = 1,000 − 1,000 + 0 paid = 0
