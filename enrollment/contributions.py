@@ -31,6 +31,7 @@ from enrollment.models import (
     Scheme,
     Scope,
 )
+from pooling.db import bulk_work_mem
 from pooling.models import County, Municipality
 from pooling.money import parse_month, round_money
 from pooling.selectors import rule_value
@@ -202,6 +203,7 @@ def assessment_insert_counties(
             "county": [county.pk for county in counties],
             **{key: [parameters[county][key] for county in counties] for key in _PARAMETER_KEYS},
         }
+        bulk_work_mem()
         with connection.cursor() as cursor:
             cursor.execute(ASSESSMENT_SQL, values)
             return cursor.rowcount
@@ -734,6 +736,7 @@ def collection_staged_match(*, municipality: Municipality, batch: CollectionBatc
     caller then matches ``collection_staged_parsed()`` with ``collection_match``.
     """
     values = {"municipality": municipality.pk, "batch": batch.pk}
+    bulk_work_mem()
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_RESOLVED}")
         cursor.execute(_RESOLVE_SQL, values)

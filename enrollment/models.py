@@ -53,6 +53,15 @@ MANDATORY_SCOPES = frozenset(
     {Scope.EMPLOYEE, Scope.RETIREE, Scope.BUSINESS_OWNER, Scope.BUSINESS_EMPLOYEE}
 )
 # Scopes that contribute through an employer, and those who pay the flexible-worker rate.
+# CITY_SCALE_KEYS: the four tables written once per person and month (assessments, collection
+# rows, allocations, personal-account movements) keep their municipality and county as plain
+# columns, without a database foreign key. PostgreSQL checks a key row by row (a locking
+# lookup of the parent per inserted row): five such checks per person cost about a fifth of
+# the monthly cycle at 2,000,000 people (issue 9). What the key guarded is kept otherwise:
+# municipalities and counties are reference data that PostgreSQL refuses to delete or
+# renumber (pooling migration 0003), and these rows are written only by the services, which
+# take both from the person's enrollment. Every other key, to people, employers, episodes,
+# assessments and batches, stays a database foreign key.
 EMPLOYER_SCOPES = frozenset({Scope.EMPLOYEE, Scope.BUSINESS_OWNER, Scope.BUSINESS_EMPLOYEE})
 FLEXIBLE_SCOPES = frozenset({Scope.SOLO_BUSINESS, Scope.PART_TIME, Scope.FLEXIBLE})
 
@@ -272,9 +281,14 @@ class Assessment(models.Model):
         related_name="+",
         verbose_name=_("municipality"),
         db_index=False,
+        db_constraint=False,  # see CITY_SCALE_KEYS
     )
     county = models.ForeignKey(
-        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+        County,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("county"),
+        db_constraint=False,  # see CITY_SCALE_KEYS
     )
     person = models.ForeignKey(
         InsuredPerson,
@@ -426,6 +440,7 @@ class CollectionRow(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("county"),
+        db_constraint=False,  # see CITY_SCALE_KEYS
     )
     employer = models.ForeignKey(
         Employer,
@@ -483,7 +498,11 @@ class CollectionAllocation(models.Model):
         db_index=False,  # the assessment_collected_once unique index serves it
     )
     county = models.ForeignKey(
-        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+        County,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("county"),
+        db_constraint=False,  # see CITY_SCALE_KEYS
     )
     person = models.ForeignKey(
         InsuredPerson, on_delete=models.PROTECT, related_name="+", verbose_name=_("person")
@@ -531,7 +550,11 @@ class PersonalAccountMovement(models.Model):
         db_index=False,  # the (person, month) index serves it
     )
     county = models.ForeignKey(
-        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+        County,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("county"),
+        db_constraint=False,  # see CITY_SCALE_KEYS
     )
     month = models.DateField(_("month"), validators=[validate_month_start])
     amount = MoneyField(_("amount"))
@@ -551,6 +574,7 @@ class PersonalAccountMovement(models.Model):
         blank=True,
         related_name="account_movements",
         verbose_name=_("assessment"),
+        db_index=False,  # the account_movement_once_per_assessment index serves it
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 

@@ -33,7 +33,7 @@ from enrollment.models import (
 from enrollment.validators import resident_id_facts, validate_credit_code
 from pooling.access import scope_queryset
 from pooling.audit import audit_record, snapshot
-from pooling.db import insert_unique
+from pooling.db import bulk_work_mem, insert_unique
 from pooling.models import County, Municipality, User
 from pooling.money import validate_month_start
 
@@ -751,6 +751,7 @@ def collection_batch_mark_posted(*, batch: CollectionBatch, actor: User | None) 
                 _("This collection batch has already been posted."), code="already_posted"
             )
         before = snapshot(batch)
+        bulk_work_mem()
         with connection.cursor() as cursor:
             cursor.execute(
                 """
@@ -791,6 +792,7 @@ def personal_account_credit_retirees(
     """
     validate_month_start(month)
     with transaction.atomic():
+        bulk_work_mem()
         with connection.cursor() as cursor:
             cursor.execute(
                 """

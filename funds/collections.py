@@ -54,6 +54,7 @@ from enrollment.models import (
 from funds.models import Account, FundType, JournalEntry
 from funds.services import PERSONAL_ACCOUNT_FUND, EntrySpec, PostingLine, entries_post_batch
 from pooling.audit import audit_record
+from pooling.db import bulk_work_mem
 from pooling.models import County, Municipality, PoolingModel, User
 from pooling.money import month_end, month_start, round_money, validate_month_start
 from pooling.selectors import pooling_model_for
@@ -149,6 +150,7 @@ def collection_batch_post(
     ``on`` is the effective date (default today); the entries post in its month. Returns the
     entries, pooled fund first per county.
     """
+    bulk_work_mem()
     batch = (
         CollectionBatch.objects.select_for_update().select_related("municipality").get(pk=batch.pk)
     )
@@ -306,6 +308,7 @@ def retiree_credits_post(
     same transaction; a different number of credits than posted rolls everything back.
     """
     validate_month_start(month)
+    bulk_work_mem()
     clearing_accounts_open(municipality=municipality)
     credited = PersonalAccountMovement.objects.filter(
         assessment=OuterRef("pk"), reason=PersonalAccountMovement.Reason.RETIREE_CREDIT

@@ -90,6 +90,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a lock instead of failing at once when a task and a request write together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# Memory for sorts and hash joins of the set-based monthly statements (pooling.db.bulk_work_mem),
+# per transaction; 0 leaves the server's work_mem. 4 MB, PostgreSQL's default, makes them
+# spill to disk at city scale (issue 9).
+BULK_WORK_MEM_MB = env_int("BULK_WORK_MEM_MB", default=256)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "pooling.User"
 

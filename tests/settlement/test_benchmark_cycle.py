@@ -7,8 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from enrollment.models import Assessment, InsuredPerson
+from enrollment.models import Assessment, CollectionBatch, InsuredPerson
 from funds.models import Account, ClosedMonth
+from funds.selectors import ledger_verify
 from settlement.models import MonthlyCycle
 
 pytestmark = pytest.mark.django_db
@@ -33,19 +34,25 @@ def test_benchmark_cycle_runs_the_whole_month_and_writes_its_figures(tmp_path):
     assert figures["floor_rows"] == 300
     assert figures["cycle_seconds"] > 0 and figures["floor_seconds"] > 0
     assert figures["naive_seconds_extrapolated"] > 0
+    # The naive loop does the cycle's per-person work: assessment, row, allocation, movement.
+    assert figures["naive_rows_saved"] > 3 * figures["naive_sample"]
     assert [step["name"] for step in figures["steps"] if step["in_cycle"]] == [
         "assessment", "collection import + match", "collection posting",
         "retiree account credits", "collections_cutoff", "remittance", "fiscal_transfer",
         "zero_balance_check", "month_close",
     ]  # fmt: skip
     assert "cycle total" in output.getvalue()
+    assert figures["machine"]["server_settings"]["work_mem"].endswith("kB")
 
     cycle = MonthlyCycle.objects.get(municipality__slug="benchmark")
     assert cycle.status == MonthlyCycle.Status.COMPLETED
     assert ClosedMonth.objects.filter(municipality=cycle.municipality, month=cycle.month).exists()
     assert InsuredPerson.objects.filter(municipality=cycle.municipality).count() == 300
-    # The naive loop's rows were removed; the cycle assessed everybody once.
+    # The naive loop's rows were removed; the cycle assessed everybody once, and the
+    # personal-account subledger holds only the cycle's movements.
     assert Assessment.objects.filter(municipality=cycle.municipality).count() == 300
+    assert CollectionBatch.objects.filter(municipality=cycle.municipality).count() == 1
+    assert ledger_verify(municipality=cycle.municipality).ok
     for account in Account.objects.filter(municipality=cycle.municipality, kind="income"):
         assert account.balance == 0, account.name
     with connection.cursor() as cursor:
