@@ -316,8 +316,10 @@ def _server_settings() -> dict[str, str]:
     """The PostgreSQL settings that move these figures most, as the server has them."""
     names = ["shared_buffers", "work_mem", "max_wal_size", "synchronous_commit", "temp_buffers"]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name, setting, unit FROM pg_settings WHERE name = ANY(%s)", [names])
-        return {name: f"{setting}{unit or ''}" for name, setting, unit in cursor.fetchall()}
+        cursor.execute(
+            "SELECT name, current_setting(name) FROM unnest(%s::text[]) AS name", [names]
+        )
+        return dict(cursor.fetchall())
 
 
 class Command(BaseCommand):
