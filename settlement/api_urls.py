@@ -3,7 +3,14 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from settlement import api, benefit_use_api, plan_api, risk_api, yearend_api
+from settlement import (
+    api,
+    benefit_use_api,
+    own_disbursement_api,
+    plan_api,
+    risk_api,
+    yearend_api,
+)
 
 router = DefaultRouter()
 router.register("cycles", api.MonthlyCycleViewSet, basename="cycle")
@@ -25,6 +32,11 @@ urlpatterns = [
         "benefit-plan-use/",
         benefit_use_api.BenefitPlanUseAPIView.as_view(),
         name="benefit-plan-use",
+    ),
+    path(
+        "own-disbursements/",
+        own_disbursement_api.OwnDisbursementAPIView.as_view(),
+        name="own-disbursements",
     ),
     *router.urls,
 ]

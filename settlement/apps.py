@@ -47,6 +47,11 @@ class SettlementConfig(AppConfig):
         register_navigation(
             _("Adjustment fund"), "settlement:adjustment_year", "settlement.view_adjustment"
         )
+        # A tiered county's own disbursement (fiscal special → expenditure in its own books):
+        # the county's officer or the finance bureau posts it; everyone reads. Linked from the
+        # usage-plan list rather than the navigation, which is full.
+        register("settlement.view_own_disbursements", ALL_ROLES)
+        register("settlement.post_own_disbursement", {Role.COUNTY_OFFICER, Role.FINANCE_OFFICER})
         # Risk early warning (issue 8 item 7): everyone reads, county officers their county.
         register("settlement.view_risk", ALL_ROLES)
         register_navigation(

@@ -13,9 +13,8 @@ One month M, in the order the documents prescribe, each step by the persona who 
    the clerk consolidates, the bureau approves and requests funding, finance disburses, the
    clerk allocates (补助下级支出 / 上级补助收入). No plan in the first month: the city pool is
    empty until the first remittance. A tiered county keeps its revenue in its own fiscal
-   special account, and the product has no service for the county's own disbursement yet, so
-   the simulation posts it as a ``disbursement`` entry through ``entry_post`` (fiscal special
-   → expenditure, inside the county's own books).
+   special account; its officer moves the same share (at most what the account holds) to the
+   county's expenditure account through ``own_disbursement_post`` (县级基金拨付).
 4. **Benefit statements** of M: one designated hospital per county claims
    ``CLAIM_SHARE`` of what the county received for M; the county officer approves it less
    a ``CUT_SHARE`` cut with a reason, and pays it on the 20th (``funds.benefits``).
@@ -54,10 +53,9 @@ from funds.models import (
     FundBudget,
     FundType,
     HistoricalBalance,
-    JournalEntry,
 )
 from funds.selectors import account_for, ledger_verify
-from funds.services import PostingLine, accounts_open_for_municipality, entry_post
+from funds.services import accounts_open_for_municipality
 from funds.year_results import county_year_results
 from pooling.models import County, Municipality, PoolingModel, Role, User
 from pooling.money import round_money
@@ -73,6 +71,7 @@ from settlement.models import (
     StepName,
     UsagePlan,
 )
+from settlement.own_disbursement import own_disbursement_post
 
 POOLED_FUND = "310100"
 # Shares of the simulation (not policy parameters: they shape a plausible year).
@@ -309,17 +308,13 @@ def simulation_plan_month(
             kind=Account.Kind.FISCAL_SPECIAL,
             fund_code=POOLED_FUND,
         )
-        expenditure = account_for(municipality=municipality, county=county,
-                                  kind=Account.Kind.EXPENDITURE, fund_code=POOLED_FUND)  # fmt: skip
-        amount = min(amount, fiscal.balance)
+        amount = min(amount, fiscal.balance - fiscal.frozen_amount)
         if amount <= 0:
             continue
-        entry_post(
-            municipality=municipality, kind=JournalEntry.Kind.DISBURSEMENT, month=month,
-            effective_date=month, memo=f"{county.name} {month:%Y-%m} 财政专户拨付支出户（模拟）",
-            actor=personas.officers[county.pk],
-            idempotency_key=f"simulation:own-disbursement:{county.pk}:{month:%Y-%m}",
-            lines=[PostingLine(fiscal, -amount), PostingLine(expenditure, amount)],
+        own_disbursement_post(
+            county=county, fund_code=POOLED_FUND, amount=amount, on=month,
+            memo=f"{county.name} {month:%Y-%m} 财政专户拨付支出户（模拟）",
+            actor=personas.officers[county.pk], request_key=f"simulation-{month:%Y-%m}",
         )  # fmt: skip
         received[county.pk] += amount
         result.own_disbursed += amount

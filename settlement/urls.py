@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from settlement import benefit_use_views, plan_views, risk_views, views, yearend_views
+from settlement import (
+    benefit_use_views,
+    own_disbursement_views,
+    plan_views,
+    risk_views,
+    views,
+    yearend_views,
+)
 
 app_name = "settlement"
 
@@ -89,4 +96,14 @@ urlpatterns = [
     path("year-end/targets/", yearend_views.TargetReportView.as_view(), name="target_report"),
     path("year-end/targets/set/", yearend_views.TargetSetView.as_view(), name="target_set"),
     path("year-end/adjustment/", yearend_views.AdjustmentView.as_view(), name="adjustment_year"),
+    path(
+        "own-disbursements/",
+        own_disbursement_views.OwnDisbursementListView.as_view(),
+        name="own_disbursement_list",
+    ),
+    path(
+        "own-disbursements/new/",
+        own_disbursement_views.OwnDisbursementCreateView.as_view(),
+        name="own_disbursement_create",
+    ),
 ]
