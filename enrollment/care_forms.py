@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enrollment.models import OutOfAreaFiling, SpecifiedDisease
+from pooling.forms import DateInput
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+_DATE = DateInput()
 _DECISION = [("approve", _("Approve")), ("refuse", _("Refuse"))]
 
 

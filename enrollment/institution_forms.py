@@ -5,9 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enrollment.models import DesignatedInstitution, InstitutionReview
+from pooling.forms import DateInput
 from pooling.models import County
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+_DATE = DateInput()
 
 
 class InstitutionAdmitForm(forms.Form):

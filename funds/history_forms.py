@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from funds.deficits import ATTACHMENT_TYPES
 from funds.history import DepositInput
 from funds.models import FundType
+from pooling.forms import DateInput
 from pooling.models import County
 
 DEPOSIT_ROWS = 4
@@ -26,7 +27,7 @@ class HistoricalBalanceForm(forms.Form):
     fund_type = forms.ModelChoiceField(label=_("Fund"), queryset=FundType.objects.order_by("code"))
     cutover_date = forms.DateField(
         label=_("Cut-over date"), initial=datetime.date(2019, 12, 31),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )  # fmt: skip
     demand_deposit = _money(_("Demand deposit (yuan)"), min_value=0)
 
@@ -44,7 +45,7 @@ class HistoricalBalanceForm(forms.Form):
             )
             self.fields[f"deposit_{row}_maturity"] = forms.DateField(
                 label=_("Time deposit %(n)s: maturity date") % {"n": number}, required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=DateInput(),
             )  # fmt: skip
             self.fields[f"deposit_{row}_bank"] = forms.CharField(
                 label=_("Time deposit %(n)s: bank") % {"n": number}, max_length=100,
