@@ -22,13 +22,38 @@ def register_navigation(label, url_name: str, capability: str) -> None:
         NAVIGATION.append((label, url_name, capability))
 
 
+# The menu is grouped by the app a page belongs to (its URL namespace), in this order: with
+# some thirty pages, one flat row wrapped into three unlabelled lines.
+SECTIONS = {
+    "pooling": _("Pooling"),
+    "enrollment": _("Enrollment"),
+    "funds": _("Funds"),
+    "settlement": _("Cycle and plans"),
+}
+
+
 def navigation(request) -> dict:
+    """``navigation``: the items the user's role may open, each with its section, and
+    ``navigation_sections``: the same grouped by section, the current page marked."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"navigation": []}
+        return {"navigation": [], "navigation_sections": []}
     items = [
-        {"label": label, "url": reverse(url_name)}
+        {
+            "label": label,
+            "url": reverse(url_name),
+            "section": url_name.split(":", 1)[0],
+        }
         for label, url_name, capability in NAVIGATION
         if has_capability(user, capability)
     ]
-    return {"navigation": items}
+    for item in items:
+        item["current"] = request.path == item["url"]
+    sections = [
+        {"key": key, "label": label, "items": [i for i in items if i["section"] == key]}
+        for key, label in SECTIONS.items()
+    ]
+    return {
+        "navigation": items,
+        "navigation_sections": [section for section in sections if section["items"]],
+    }
