@@ -25,7 +25,7 @@ from funds.models import Account, ClosedMonth, FundType, JournalEntry, Posting
 from funds.selectors import account_for, entries_for
 from funds.services import PostingLine, entry_post
 from pooling.audit import audit_record
-from pooling.models import County, CountyPoolingModel, PoolingModel, Role, User
+from pooling.models import County, CountyPoolingModel, PoolingModel, User
 from pooling.money import month_start, round_money
 from pooling.selectors import counties_for, pooling_model_for
 
@@ -51,11 +51,9 @@ def _amount_error(amount: Decimal) -> str | None:
 
 
 def _scope_error(*, county: County, actor: User) -> str | None:
-    """A county officer posts only for their own county; others within their municipality."""
-    if actor.role == Role.COUNTY_OFFICER:
-        allowed = actor.county_id == county.pk
-    else:
-        allowed = actor.municipality_id == county.municipality_id
+    """The actor posts only for a county they may see (``counties_for``: a county officer
+    their own, city roles their municipality's)."""
+    allowed = counties_for(user=actor).filter(pk=county.pk).exists()
     return None if allowed else _("You may not post a disbursement for this county.")
 
 
