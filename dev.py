@@ -37,10 +37,18 @@ def setup() -> None:
     if not STAMP.exists() or STAMP.read_text() != _requirements_digest():
         print("Installing requirements …", flush=True)
         subprocess.run(
-            [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-             "-r", str(REQUIREMENTS)],
+            [
+                str(PYTHON),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+                str(REQUIREMENTS),
+            ],
             check=True,
-        )  # fmt: skip
+        )
         STAMP.write_text(_requirements_digest())
 
 

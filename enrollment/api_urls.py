@@ -1,28 +1,13 @@
-"""API routes of the enrollment app."""
+"""API routes of the enrollment app: each feature's own routes."""
 
-from django.urls import path
-from rest_framework.routers import SimpleRouter
-
-from enrollment import api, care_api, institution_api
-
-router = SimpleRouter()
-router.register("employers", api.EmployerViewSet, basename="employer")
-router.register("people", api.PersonViewSet, basename="person")
-router.register("episodes", api.EpisodeViewSet, basename="episode")
-router.register("contribution-bases", api.ContributionBaseViewSet, basename="contribution-base")
-router.register("assessments", api.AssessmentViewSet, basename="assessment")
-router.register("collections", api.CollectionBatchViewSet, basename="collection")
-router.register(
-    "designated-institutions", institution_api.InstitutionViewSet, basename="institution"
-)
-router.register(
-    "disease-applications", care_api.DiseaseApplicationViewSet, basename="disease-application"
-)
-router.register(
-    "out-of-area-filings", care_api.OutOfAreaFilingViewSet, basename="out-of-area-filing"
-)
+from enrollment.care import urls as care
+from enrollment.collection_files import urls as collection_files
+from enrollment.contributions import urls as contributions
+from enrollment.people import urls as people
 
 urlpatterns = [
-    path("top-ups/quote/", api.TopUpView.as_view(), name="top-up-quote"),
-    *router.urls,
+    *people.api_urlpatterns,
+    *contributions.api_urlpatterns,
+    *collection_files.api_urlpatterns,
+    *care.api_urlpatterns,
 ]

@@ -7,9 +7,9 @@ class EnrollmentConfig(AppConfig):
     verbose_name = _("enrollment")
 
     def ready(self) -> None:
-        from pooling.access import ALL_ROLES, register
-        from pooling.context_processors import register_navigation
-        from pooling.models import Role
+        from pooling.accounts.models import Role
+        from pooling.core.access import ALL_ROLES, register
+        from pooling.core.navigation import register_navigation
 
         register("enrollment.view_enrollment", ALL_ROLES)
         register(
@@ -46,7 +46,7 @@ class EnrollmentConfig(AppConfig):
         )
         register_navigation(
             _("Designated institutions"),
-            "enrollment:institution_list",
+            "settlement:institution_list",
             "enrollment.view_institutions",
         )
         # Outpatient specified diseases and out-of-area filings (issue 7): county offices and

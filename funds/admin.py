@@ -3,7 +3,7 @@ through ``funds.services``)."""
 
 from django.contrib import admin
 
-from funds.models import Account, ClosedMonth, FundType, JournalEntry, LedgerCheck, Posting
+from funds.ledger.models import Account, ClosedMonth, FundType, JournalEntry, LedgerCheck, Posting
 
 
 @admin.register(FundType)

@@ -7,10 +7,10 @@ class FundsConfig(AppConfig):
     verbose_name = _("funds")
 
     def ready(self) -> None:
-        from funds import services
-        from pooling import access, hooks
-        from pooling.context_processors import register_navigation
-        from pooling.models import Role
+        from funds.ledger import services
+        from pooling.accounts.models import Role
+        from pooling.core import access, hooks
+        from pooling.core.navigation import register_navigation
 
         # Everyone reads the ledger within their scope (county officers: their county only);
         # money is posted through the browser or the API only by the contribution bookings
@@ -47,7 +47,9 @@ class FundsConfig(AppConfig):
         access.register("funds.enter_benefits", county_and_agency)
         access.register("funds.review_benefits", county_and_agency)
         access.register("funds.pay_benefits", county_and_agency)
-        register_navigation(_("Benefit settlements"), "funds:benefit_list", "funds.view_benefits")
+        register_navigation(
+            _("Benefit settlements"), "settlement:benefit_list", "funds.view_benefits"
+        )
         register_navigation(_("Fund budgets"), "funds:budget_list", "funds.view_budgets")
         # Final accounts (issue 8 item 6): everyone reads, county officers their county only.
         access.register("funds.view_final_accounts", access.ALL_ROLES)
@@ -62,7 +64,7 @@ class FundsConfig(AppConfig):
         access.register("funds.review_history", {Role.AGENCY_CLERK})
         access.register("funds.approve_history", {Role.BUREAU_APPROVER})
         register_navigation(_("Historical balances"), "funds:history_list", "funds.view_history")
-        register_navigation(_("Deficit subsidies"), "funds:deficit_list", "funds.view_history")
+        register_navigation(_("Deficit subsidies"), "settlement:deficit_list", "funds.view_history")
         register_navigation(_("Fund accounts"), "funds:account_list", "funds.view_ledger")
         register_navigation(_("Journal entries"), "funds:entry_list", "funds.view_ledger")
         register_navigation(_("Ledger checks"), "funds:check_list", "funds.view_ledger_checks")

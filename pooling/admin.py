@@ -5,16 +5,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from pooling.models import (
-    AccessionEvaluation,
-    AuditEvent,
-    CalendarOverride,
-    County,
-    CountyPoolingModel,
-    Municipality,
-    PolicyRule,
-    User,
-)
+from pooling.accounts.models import AuditEvent, User
+from pooling.rules.models import PolicyRule
+from pooling.structure.models import AccessionEvaluation, County, CountyPoolingModel, Municipality
+from pooling.workdays.models import CalendarOverride
 
 
 @admin.register(Municipality)

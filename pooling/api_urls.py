@@ -1,15 +1,13 @@
-"""API routes of the pooling app."""
+"""API routes of the pooling app: each feature's own routes."""
 
-from rest_framework.routers import DefaultRouter
+from pooling.accounts import urls as accounts
+from pooling.rules import urls as rules
+from pooling.structure import urls as structure
+from pooling.workdays import urls as workdays
 
-from pooling import api
-
-router = DefaultRouter()
-router.register("counties", api.CountyViewSet, basename="county")
-router.register("pooling-models", api.CountyPoolingModelViewSet, basename="pooling-model")
-router.register("accession-evaluations", api.AccessionEvaluationViewSet, basename="accession")
-router.register("rules", api.PolicyRuleViewSet, basename="rule")
-router.register("calendar-overrides", api.CalendarOverrideViewSet, basename="calendar-override")
-router.register("audit-events", api.AuditEventViewSet, basename="audit-event")
-
-urlpatterns = router.urls
+urlpatterns = [
+    *structure.api_urlpatterns,
+    *rules.api_urlpatterns,
+    *workdays.api_urlpatterns,
+    *accounts.api_urlpatterns,
+]

@@ -4,8 +4,11 @@ import os
 
 from celery import Celery
 
+from pooling.core.features import feature_packages
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pooling.settings")
 
 app = Celery("pooling")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+# Each feature keeps its own tasks module (``settlement/cycle/tasks.py``).
+app.autodiscover_tasks(feature_packages)

@@ -11,7 +11,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from pooling.env import env_bool, env_int, env_list, env_str
+from pooling.core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -49,7 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "pooling.middleware.DefaultLanguageMiddleware",
+    "pooling.core.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -74,8 +74,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pooling.context_processors.navigation",
-                "settlement.context.notifications",
+                "pooling.core.navigation.navigation",
+                "settlement.notifications.context_processors.notifications",
             ],
         },
     },
@@ -170,7 +170,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     # Default deny: an endpoint opens only through its own role permission.
-    "DEFAULT_PERMISSION_CLASSES": ["pooling.permissions.RolePermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["pooling.core.permissions.RolePermission"],
+    # A service's ValidationError is a 400 with field errors; no endpoint converts it itself.
+    "EXCEPTION_HANDLER": "pooling.core.api.exception_handler",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -205,17 +207,17 @@ SPECTACULAR_SETTINGS = {
         "CollectionBatchStatusEnum": "enrollment.models.CollectionBatch.Status",
         "CollectionRowOutcomeEnum": "enrollment.models.CollectionRow.Outcome",
         "PersonalAccountMovementReasonEnum": "enrollment.models.PersonalAccountMovement.Reason",
-        "DesignatedInstitutionKindEnum": "enrollment.models.DesignatedInstitution.Kind",
-        "DesignatedInstitutionLevelEnum": "enrollment.models.DesignatedInstitution.Level",
-        "DesignatedInstitutionStatusEnum": "enrollment.models.DesignatedInstitution.Status",
-        "InstitutionReviewKindEnum": "enrollment.models.InstitutionReview.Kind",
-        "InstitutionReviewResultEnum": "enrollment.models.InstitutionReview.Result",
+        "DesignatedInstitutionKindEnum": "settlement.models.DesignatedInstitution.Kind",
+        "DesignatedInstitutionLevelEnum": "settlement.models.DesignatedInstitution.Level",
+        "DesignatedInstitutionStatusEnum": "settlement.models.DesignatedInstitution.Status",
+        "InstitutionReviewKindEnum": "settlement.models.InstitutionReview.Kind",
+        "InstitutionReviewResultEnum": "settlement.models.InstitutionReview.Result",
         "OutOfAreaFilingKindEnum": "enrollment.models.OutOfAreaFiling.Kind",
         "AccountOwnerEnum": "funds.models.Account.Owner",
         "AccountKindEnum": "funds.models.Account.Kind",
         "JournalEntryKindEnum": "funds.models.JournalEntry.Kind",
         "FundBudgetStatusEnum": "funds.models.FundBudget.Status",
-        "BenefitStatementStatusEnum": "funds.models.BenefitStatement.Status",
+        "BenefitStatementStatusEnum": "settlement.models.BenefitStatement.Status",
         "ApplicationStatusEnum": "funds.models.ApplicationStatus",
         "MonthlyCycleStatusEnum": "settlement.models.MonthlyCycle.Status",
         "CycleStepStatusEnum": "settlement.models.CycleStep.Status",

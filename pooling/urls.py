@@ -3,11 +3,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from pooling import views
+from pooling.accounts import views as accounts_views
+from pooling.structure import views as structure_views
 
 api_patterns = [
     path("", include("pooling.api_urls")),
@@ -19,9 +21,16 @@ api_patterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]
 
+# Pages that moved with their feature to another app: old bookmarks still arrive.
+MOVED_PAGES = [
+    ("enrollment/institutions/", "/settlement/institutions/"),
+    ("funds/benefits/", "/settlement/benefits/"),
+    ("funds/deficits/", "/settlement/deficits/"),
+]
+
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("login/", login_not_required(views.LoginView.as_view()), name="login"),
+    path("", structure_views.HomeView.as_view(), name="home"),
+    path("login/", login_not_required(accounts_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -30,4 +39,11 @@ urlpatterns = [
     path("enrollment/", include("enrollment.urls")),
     path("funds/", include("funds.urls")),
     path("settlement/", include("settlement.urls")),
+    *(
+        re_path(
+            rf"^{old}(?P<rest>.*)$",
+            RedirectView.as_view(url=f"{new}%(rest)s", permanent=True, query_string=True),
+        )
+        for old, new in MOVED_PAGES
+    ),
 ]

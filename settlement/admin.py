@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from pooling.admin import ReadOnlyAdmin
-from settlement.models import CycleStep, MonthlyCycle, RemittanceLine
+from settlement.cycle.models import CycleStep, MonthlyCycle, RemittanceLine
 
 
 @admin.register(MonthlyCycle)

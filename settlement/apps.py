@@ -7,9 +7,9 @@ class SettlementConfig(AppConfig):
     verbose_name = _("monthly cycle")
 
     def ready(self) -> None:
-        from pooling.access import ALL_ROLES, CITY_ROLES, register
-        from pooling.context_processors import register_navigation
-        from pooling.models import Role
+        from pooling.accounts.models import Role
+        from pooling.core.access import ALL_ROLES, CITY_ROLES, register
+        from pooling.core.navigation import register_navigation
 
         register("settlement.view_cycles", CITY_ROLES)
         register("settlement.view_remittances", ALL_ROLES)

@@ -2,9 +2,10 @@
 
 import pytest
 
-from pooling.demo import seed_structure
-from pooling.models import County, Municipality, Role, User
-from pooling.presets import CITIES
+from pooling.accounts.models import Role, User
+from pooling.structure.demo import seed_structure
+from pooling.structure.models import County, Municipality
+from pooling.structure.presets import CITIES
 
 
 def pytest_configure(config):

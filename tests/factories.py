@@ -5,7 +5,8 @@ import datetime
 import io
 import itertools
 
-from pooling.models import County, Municipality, Role, User
+from pooling.accounts.models import Role, User
+from pooling.structure.models import County, Municipality
 
 _sequence = itertools.count(1)
 

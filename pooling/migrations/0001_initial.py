@@ -4,7 +4,7 @@ import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import pooling.validators
+import pooling.structure.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
             name='County',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=6, validators=[pooling.validators.validate_region_code], verbose_name='region code')),
+                ('code', models.CharField(max_length=6, validators=[pooling.structure.validators.validate_region_code], verbose_name='region code')),
                 ('name', models.CharField(max_length=50, verbose_name='name')),
                 ('name_en', models.CharField(blank=True, max_length=80, verbose_name='English name')),
                 ('kind', models.CharField(choices=[('district', 'district'), ('county', 'county'), ('county_city', 'county-level city'), ('development_zone', 'development zone'), ('enterprise_office', 'enterprise insurance office'), ('city_level', 'city level')], max_length=20, verbose_name='kind')),
@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
             name='Municipality',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=6, unique=True, validators=[pooling.validators.validate_municipality_code], verbose_name='region code')),
+                ('code', models.CharField(max_length=6, unique=True, validators=[pooling.structure.validators.validate_municipality_code], verbose_name='region code')),
                 ('slug', models.SlugField(max_length=30, unique=True, verbose_name='short name')),
                 ('name', models.CharField(max_length=50, verbose_name='name')),
                 ('name_en', models.CharField(max_length=80, verbose_name='English name')),

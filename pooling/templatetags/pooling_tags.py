@@ -1,9 +1,10 @@
-"""Template helpers: capability checks for buttons and rule labels."""
+"""Template helpers: capability checks and workflow actions for buttons, rule labels."""
 
 from django import template
 
-from pooling.access import has_capability
-from pooling.rules import RULES
+from pooling.core import workflow
+from pooling.core.access import has_capability
+from pooling.rules.catalogue import RULES
 
 register = template.Library()
 
@@ -18,3 +19,10 @@ def can(user, capability: str) -> bool:
 def rule_label(key: str) -> str:
     spec = RULES.get(key)
     return str(spec.label) if spec else key
+
+
+@register.simple_tag(takes_context=True)
+def available_actions(context, instance) -> dict:
+    """``{% available_actions plan as actions %}`` then ``{% if actions.approve %}``: the
+    workflow transitions the current user may take on ``instance`` (``pooling.core.workflow``)."""
+    return workflow.available_actions(context["request"].user, instance)

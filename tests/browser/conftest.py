@@ -46,7 +46,7 @@ def page(browser):
 @pytest.fixture
 def login(page, live_server):
     """``login(username)`` logs in through the real login form."""
-    from pooling.presets import DEMO_PASSWORD
+    from pooling.structure.presets import DEMO_PASSWORD
 
     def do(username: str, password: str = DEMO_PASSWORD):
         page.goto(f"{live_server.url}/login/")

@@ -8,14 +8,15 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from enrollment import institutions
-from funds import services
-from funds.models import Account, BenefitStatement
-from funds.selectors import account_for
-from funds.services import PostingLine
-from pooling.demo import seed_structure
-from pooling.models import User
-from pooling.presets import CITIES
+from funds.ledger import services as ledger_services
+from funds.ledger.models import Account
+from funds.ledger.selectors import account_for
+from funds.ledger.services import PostingLine
+from pooling.accounts.models import User
+from pooling.structure.demo import seed_structure
+from pooling.structure.presets import CITIES
+from settlement.benefits.models import BenefitStatement
+from settlement.institutions import services as institutions_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 D = datetime.date
@@ -23,7 +24,7 @@ D = datetime.date
 
 def _fund_county_a(jining, county) -> Account:
     """The city allocated 1,000.00 to 任城区's pooled-fund expenditure account."""
-    services.accounts_open_for_municipality(municipality=jining, actor=None)
+    ledger_services.accounts_open_for_municipality(municipality=jining, actor=None)
     expenditure = account_for(
         municipality=jining, county=county, kind=Account.Kind.EXPENDITURE, fund_code="310100"
     )
@@ -35,7 +36,7 @@ def _fund_county_a(jining, county) -> Account:
         owner=Account.Owner.TAX_BUREAU,
     )
     month = timezone.localdate().replace(day=1)
-    services.entry_post(
+    ledger_services.entry_post(
         municipality=jining,
         kind="allocation",
         month=month,
@@ -55,7 +56,7 @@ def test_statement_is_entered_cut_paid_and_counted_against_the_plan(page, login,
     jining = seed_structure(CITIES["jining"], log=lambda message: None)
     county = jining.counties.get(code="370811")
     expenditure = _fund_county_a(jining, county)
-    institutions.institution_admit(
+    institutions_services.institution_admit(
         county=county,
         kind="hospital",
         code="H37081100001",
@@ -68,7 +69,7 @@ def test_statement_is_entered_cut_paid_and_counted_against_the_plan(page, login,
     )
 
     login("jining_county_a")
-    page.goto(f"{live_server.url}/funds/benefits/enter/")
+    page.goto(f"{live_server.url}/settlement/benefits/enter/")
     page.select_option("select[name=institution]", label="任城区人民医院 (H37081100001)")
     page.fill("input[name=month]", "2026-10")
     page.select_option("select[name=fund_code]", "310100")
@@ -99,6 +100,6 @@ def test_statement_is_entered_cut_paid_and_counted_against_the_plan(page, login,
 
     page.context.clear_cookies()
     login("jining_auditor")
-    page.goto(f"{live_server.url}/funds/benefits/{statement.pk}/")
+    page.goto(f"{live_server.url}/settlement/benefits/{statement.pk}/")
     assert "950.25" in page.inner_text("main")
     assert page.locator("main form button").count() == 0

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pooling.demo import seed_structure
-from pooling.presets import CITIES
+from pooling.structure.demo import seed_structure
+from pooling.structure.presets import CITIES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

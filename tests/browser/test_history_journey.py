@@ -7,12 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from funds import history
-from funds.models import Account, FundType, ReleaseApplication
-from funds.services import accounts_open_for_municipality
-from pooling.demo import seed_structure
-from pooling.models import User
-from pooling.presets import CITIES
+from funds.history import services
+from funds.history.models import ReleaseApplication
+from funds.ledger.models import Account, FundType
+from funds.ledger.services import accounts_open_for_municipality
+from pooling.accounts.models import User
+from pooling.structure.demo import seed_structure
+from pooling.structure.presets import CITIES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_release_of_a_frozen_balance_is_applied_reviewed_and_approved(page, login, live_server):
     jining = seed_structure(CITIES["jining"], log=lambda message: None)
     accounts_open_for_municipality(municipality=jining, actor=None)
-    balance = history.historical_balance_register(
+    balance = services.historical_balance_register(
         county=jining.counties.get(code="370811"),
         fund_type=FundType.objects.get(code="310100"),
         cutover_date=datetime.date(2019, 12, 31),

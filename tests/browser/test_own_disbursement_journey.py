@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from funds.models import Account, JournalEntry
-from funds.selectors import account_for
-from funds.services import PostingLine, accounts_open_for_municipality, entry_post
-from pooling.demo import seed_structure
-from pooling.presets import CITIES
+from funds.ledger.models import Account, JournalEntry
+from funds.ledger.selectors import account_for
+from funds.ledger.services import PostingLine, accounts_open_for_municipality, entry_post
+from pooling.structure.demo import seed_structure
+from pooling.structure.presets import CITIES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 POOLED = "310100"
@@ -26,9 +26,12 @@ def _county_accounts(city):
         for kind in (Account.Kind.FISCAL_SPECIAL, Account.Kind.EXPENDITURE)
     )
     government = account_for(
-        municipality=city, county=county, kind=Account.Kind.COUNTERPARTY, fund_code=POOLED,
+        municipality=city,
+        county=county,
+        kind=Account.Kind.COUNTERPARTY,
+        fund_code=POOLED,
         owner=Account.Owner.COUNTY_GOVERNMENT,
-    )  # fmt: skip
+    )
     return fiscal, spending, government
 
 
@@ -39,12 +42,18 @@ def test_officer_disburses_from_the_county_fund_and_the_auditor_only_reads(
     accounts_open_for_municipality(municipality=city, actor=None)
     fiscal, spending, government = _county_accounts(city)
     entry_post(
-        municipality=city, kind="opening_balance", month=datetime.date(2025, 12, 1),
-        effective_date=datetime.date(2025, 12, 31), memo="期初", actor=None,
+        municipality=city,
+        kind="opening_balance",
+        month=datetime.date(2025, 12, 1),
+        effective_date=datetime.date(2025, 12, 31),
+        memo="期初",
+        actor=None,
         idempotency_key="journey-own-fund",
-        lines=[PostingLine(government, Decimal("-1000.00")),
-               PostingLine(fiscal, Decimal("1000.00"))],
-    )  # fmt: skip
+        lines=[
+            PostingLine(government, Decimal("-1000.00")),
+            PostingLine(fiscal, Decimal("1000.00")),
+        ],
+    )
 
     login("zhengzhou_county_a")
     page.goto(f"{live_server.url}/settlement/plans/")

@@ -5,18 +5,18 @@ money in its expenditure account."""
 import pytest
 from django.utils import timezone
 
-from funds.models import Account
-from funds.selectors import account_for
-from pooling.models import PolicyRule
-from pooling.money import month_start, next_month
+from funds.ledger.models import Account
+from funds.ledger.selectors import account_for
+from pooling.core.money import month_start, next_month
+from pooling.rules.models import PolicyRule
 from tests.settlement.test_plans_support import fund_fiscal_account, prepare_year
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_plan_journey(page, login, live_server):
-    from pooling.demo import seed_structure
-    from pooling.presets import CITIES
+    from pooling.structure.demo import seed_structure
+    from pooling.structure.presets import CITIES
 
     jining = seed_structure(CITIES["jining"], log=lambda message: None)
     month = next_month(month_start(timezone.localdate()))

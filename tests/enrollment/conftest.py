@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from enrollment import services
-from enrollment.models import Employer, Scope
-from enrollment.validators import credit_code_check_character, resident_id_check_character
+from enrollment.contributions import services as contributions_services
+from enrollment.people import services as people_services
+from enrollment.people.models import Employer, Scope
+from enrollment.people.validators import credit_code_check_character, resident_id_check_character
 
 D = datetime.date
 _numbers = itertools.count(1)
@@ -31,7 +32,7 @@ def resident_id(birth: datetime.date = BORN, county_code: str = "370811") -> str
 @pytest.fixture
 def make_employer(city_clerk):
     def make(county, unit_type=Employer.UnitType.ENTERPRISE, **extra):
-        return services.employer_create(
+        return people_services.employer_create(
             county=county,
             credit_code=extra.pop("credit_code", credit_code()),
             name=extra.pop("name", "测试单位"),
@@ -54,7 +55,7 @@ def make_person(city_clerk):
         year=2024,
         **extra,
     ):
-        person = services.person_enroll(
+        person = people_services.person_enroll(
             county=county,
             id_number=extra.pop("id_number", resident_id()),
             name=extra.pop("name", "张三"),
@@ -65,7 +66,7 @@ def make_person(city_clerk):
             **extra,
         )
         if wage is not None:
-            services.contribution_base_set(
+            contributions_services.contribution_base_set(
                 person=person, year=year, yearly_wage=Decimal(wage), actor=city_clerk
             )
         return person

@@ -6,12 +6,13 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from enrollment import selectors
-from enrollment.contributions import TopUpCase
-from enrollment.demo import seed_enrollment
-from enrollment.models import Assessment, Employer, InsuredPerson, Scope
-from pooling.demo import DemoOptions
-from pooling.models import AuditEvent
+from enrollment.contributions import top_ups
+from enrollment.contributions.models import Assessment
+from enrollment.contributions.top_ups import TopUpCase
+from enrollment.people.demo import seed_enrollment
+from enrollment.people.models import Employer, InsuredPerson, Scope
+from pooling.accounts.models import AuditEvent
+from pooling.structure.demo import DemoOptions
 
 from .conftest import credit_code, resident_id
 
@@ -94,18 +95,28 @@ def test_auditor_reads_but_cannot_write(client_for, api_for, auditor, county_a, 
 def test_api_bad_input_gives_field_errors(api_for, city_clerk, county_a):
     response = api_for(city_clerk).post(
         "/api/people/",
-        {"county": county_a.pk, "id_number": "110105194912310029", "name": "", "category": "x",
-         "from_month": "2024-06-15"},
+        {
+            "county": county_a.pk,
+            "id_number": "110105194912310029",
+            "name": "",
+            "category": "x",
+            "from_month": "2024-06-15",
+        },
         format="json",
-    )  # fmt: skip
+    )
     assert response.status_code == 400
     assert {"id_number", "name", "category"} <= set(response.json())
     response = api_for(city_clerk).post(
         "/api/people/",
-        {"county": county_a.pk, "id_number": resident_id(), "name": "李四", "category": "flexible",
-         "from_month": "2024-06-15"},
+        {
+            "county": county_a.pk,
+            "id_number": resident_id(),
+            "name": "李四",
+            "category": "flexible",
+            "from_month": "2024-06-15",
+        },
         format="json",
-    )  # fmt: skip
+    )
     assert response.status_code == 400 and "from_month" in response.json()
     assert InsuredPerson.objects.count() == 0
 
@@ -113,10 +124,15 @@ def test_api_bad_input_gives_field_errors(api_for, city_clerk, county_a):
 def test_api_creates_person_and_episode_is_audited(api_for, city_clerk, county_a):
     response = api_for(city_clerk).post(
         "/api/people/",
-        {"county": county_a.pk, "id_number": "11010519491231002X", "name": "王五",
-         "category": "flexible", "from_month": "2024-06-01"},
+        {
+            "county": county_a.pk,
+            "id_number": "11010519491231002X",
+            "name": "王五",
+            "category": "flexible",
+            "from_month": "2024-06-01",
+        },
         format="json",
-    )  # fmt: skip
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["birth_date"] == "1949-12-31"
     assert AuditEvent.objects.filter(action__in=["person.enroll", "episode.create"]).count() == 2
@@ -128,9 +144,17 @@ def test_pages_render_for_the_clerk(client_for, city_clerk, in_b, jining):
     client.post(reverse("enrollment:assessment_run"), {"month": "2024-06"})
     assert Assessment.objects.count() == 1
     for name in [
-        "employer_list", "person_list", "base_list", "assessment_list", "arrears",
-        "collection_list", "top_up", "contribution_rules", "base_upload", "collection_upload",
-    ]:  # fmt: skip
+        "employer_list",
+        "person_list",
+        "base_list",
+        "assessment_list",
+        "arrears",
+        "collection_list",
+        "top_up",
+        "contribution_rules",
+        "base_upload",
+        "collection_upload",
+    ]:
         assert client.get(reverse(f"enrollment:{name}")).status_code == 200, name
     response = client.get(reverse("enrollment:assessment_list") + "?export=csv")
     body = b"".join(response.streaming_content).decode()
@@ -165,7 +189,7 @@ def test_form_errors_show_next_to_fields(client_for, city_clerk, county_a):
 
 
 def _quote(jining, **kwargs):
-    return selectors.top_up_quote(municipality=jining, on=D(2024, 6, 1), **kwargs)
+    return top_ups.top_up_quote(municipality=jining, on=D(2024, 6, 1), **kwargs)
 
 
 def test_top_up_retiring_with_seven_years_pays_three_years_on_last_base(jining):

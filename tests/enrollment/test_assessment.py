@@ -5,9 +5,11 @@ from decimal import Decimal
 
 import pytest
 
-from enrollment import services
-from enrollment.models import Assessment, Employer, Scope
-from pooling.services import policy_rule_add_version
+from enrollment.contributions import services as contributions_services
+from enrollment.contributions.models import Assessment
+from enrollment.people import services as people_services
+from enrollment.people.models import Employer, Scope
+from pooling.rules.services import policy_rule_add_version
 
 D = datetime.date
 MONTH = D(2024, 6, 1)
@@ -15,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _assess(jining, month=MONTH, actor=None):
-    return services.assessment_run(municipality=jining, month=month, actor=actor)
+    return contributions_services.assessment_run(municipality=jining, month=month, actor=actor)
 
 
 def _row(person, month=MONTH) -> dict:
@@ -59,9 +61,18 @@ def test_public_institution_employee_pays_7_4_percent_of_which_0_4_maternity(
     person = make_person(county_a, employer=employer, wage="96000.00")  # base 8000.00
     _assess(jining)
     assert _row(person) == _expect(
-        "8000.00", "560.00", "32.00", "6.00", "0", "160.00", "4.00", "598.00", "164.00",
-        "762.00", "0",
-    )  # fmt: skip
+        "8000.00",
+        "560.00",
+        "32.00",
+        "6.00",
+        "0",
+        "160.00",
+        "4.00",
+        "598.00",
+        "164.00",
+        "762.00",
+        "0",
+    )
 
 
 def test_enterprise_employee_pays_8_percent_of_which_1_maternity(
@@ -71,9 +82,18 @@ def test_enterprise_employee_pays_8_percent_of_which_1_maternity(
     person = make_person(county_a, employer=employer, wage="60000.00")  # base 5000.00
     _assess(jining)
     assert _row(person) == _expect(
-        "5000.00", "350.00", "50.00", "6.00", "0", "100.00", "4.00", "406.00", "104.00",
-        "510.00", "0",
-    )  # fmt: skip
+        "5000.00",
+        "350.00",
+        "50.00",
+        "6.00",
+        "0",
+        "100.00",
+        "4.00",
+        "406.00",
+        "104.00",
+        "510.00",
+        "0",
+    )
 
 
 def test_individual_business_employee_below_the_floor_pays_on_60_percent_of_average(
@@ -85,9 +105,18 @@ def test_individual_business_employee_below_the_floor_pays_on_60_percent_of_aver
     )  # 2500.00 a month, floored at 88000 / 12 × 0.6 = 4400.00
     _assess(jining)
     assert _row(person) == _expect(
-        "4400.00", "308.00", "44.00", "6.00", "0", "88.00", "4.00", "358.00", "92.00",
-        "450.00", "0",
-    )  # fmt: skip
+        "4400.00",
+        "308.00",
+        "44.00",
+        "6.00",
+        "0",
+        "88.00",
+        "4.00",
+        "358.00",
+        "92.00",
+        "450.00",
+        "0",
+    )
 
 
 def test_high_wage_is_capped_at_300_percent_of_average(
@@ -97,9 +126,18 @@ def test_high_wage_is_capped_at_300_percent_of_average(
     person = make_person(county_a, employer=employer, wage="400000.00")  # cap 22000.00
     _assess(jining)
     assert _row(person) == _expect(
-        "22000.00", "1540.00", "220.00", "6.00", "0", "440.00", "4.00", "1766.00", "444.00",
-        "2210.00", "0",
-    )  # fmt: skip
+        "22000.00",
+        "1540.00",
+        "220.00",
+        "6.00",
+        "0",
+        "440.00",
+        "4.00",
+        "1766.00",
+        "444.00",
+        "2210.00",
+        "0",
+    )
 
 
 def test_amounts_round_half_up_to_the_fen(jining, county_a, make_employer, make_person):
@@ -109,9 +147,18 @@ def test_amounts_round_half_up_to_the_fen(jining, county_a, make_employer, make_
     person = make_person(county_a, employer=employer, wage="52803.00")
     _assess(jining)
     assert _row(person) == _expect(
-        "4400.25", "308.02", "17.60", "6.00", "0", "88.01", "4.00", "331.62", "92.01",
-        "423.63", "0",
-    )  # fmt: skip
+        "4400.25",
+        "308.02",
+        "17.60",
+        "6.00",
+        "0",
+        "88.01",
+        "4.00",
+        "331.62",
+        "92.01",
+        "423.63",
+        "0",
+    )
 
 
 def test_flexible_worker_pays_9_percent_of_provincial_average_and_whole_premium(
@@ -205,12 +252,14 @@ def test_employee_without_base_is_skipped_and_counted(jining, county_a, make_emp
 
 def test_ended_episode_is_not_assessed(jining, county_a, make_person, city_clerk):
     person = make_person(county_a, Scope.FLEXIBLE)
-    services.episode_end(episode=person.episodes.get(), to_month=D(2024, 5, 1), actor=city_clerk)
+    people_services.episode_end(
+        episode=person.episodes.get(), to_month=D(2024, 5, 1), actor=city_clerk
+    )
     assert _assess(jining).created == 0
 
 
 def test_assessment_task_runs_the_service(jining, county_a, make_person):
-    from enrollment.tasks import assessment_run_task
+    from enrollment.contributions.tasks import assessment_run_task
 
     make_person(county_a, Scope.FLEXIBLE)
     assert assessment_run_task(jining.pk, "2024-06-01") == 1

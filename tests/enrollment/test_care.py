@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from enrollment import care
-from enrollment.models import DiseaseApplication, OutOfAreaFiling, Scope
+from enrollment.care import services
+from enrollment.care.models import DiseaseApplication, OutOfAreaFiling
+from enrollment.people.models import Scope
 
 pytestmark = pytest.mark.django_db
+
 D = datetime.date
 
 
@@ -23,7 +25,7 @@ def _english():
 
 @pytest.fixture
 def diabetes(jining, city_clerk):
-    return care.specified_disease_add(
+    return services.specified_disease_add(
         municipality=jining, code="M01", name="糖尿病", actor=city_clerk
     )
 
@@ -39,7 +41,7 @@ def person_b(make_person, county_b):
 
 
 def _apply(person, disease, actor):
-    return care.disease_application_submit(
+    return services.disease_application_submit(
         person=person, disease=disease, applied_on=D(2026, 3, 1), actor=actor
     )
 
@@ -49,7 +51,7 @@ def test_application_is_approved_from_a_date_or_refused_with_a_reason(
 ):
     application = _apply(person_a, diabetes, county_a_officer)
     with pytest.raises(ValidationError) as raised:
-        care.disease_application_assess(
+        services.disease_application_assess(
             application=application,
             approve=False,
             approved_from=None,
@@ -58,7 +60,7 @@ def test_application_is_approved_from_a_date_or_refused_with_a_reason(
         )
     assert "refusal_reason" in raised.value.message_dict
     with pytest.raises(ValidationError) as raised:
-        care.disease_application_assess(
+        services.disease_application_assess(
             application=application,
             approve=True,
             approved_from=None,
@@ -66,7 +68,7 @@ def test_application_is_approved_from_a_date_or_refused_with_a_reason(
             actor=county_a_officer,
         )
     assert "approved_from" in raised.value.message_dict
-    approved = care.disease_application_assess(
+    approved = services.disease_application_assess(
         application=application,
         approve=True,
         approved_from=D(2026, 4, 1),
@@ -75,7 +77,7 @@ def test_application_is_approved_from_a_date_or_refused_with_a_reason(
     )
     assert (approved.status, approved.approved_from) == ("approved", D(2026, 4, 1))
     with pytest.raises(ValidationError):
-        care.disease_application_assess(
+        services.disease_application_assess(
             application=application,
             approve=False,
             approved_from=None,
@@ -90,7 +92,7 @@ def test_application_is_approved_from_a_date_or_refused_with_a_reason(
 
 def test_refused_application_may_be_made_again(person_a, diabetes, county_a_officer):
     application = _apply(person_a, diabetes, county_a_officer)
-    care.disease_application_assess(
+    services.disease_application_assess(
         application=application,
         approve=False,
         approved_from=None,
@@ -102,7 +104,7 @@ def test_refused_application_may_be_made_again(person_a, diabetes, county_a_offi
 
 def test_filing_records_where_why_and_when_and_is_decided(person_a, county_a_officer):
     with pytest.raises(ValidationError) as raised:
-        care.out_of_area_filing_submit(
+        services.out_of_area_filing_submit(
             person=person_a,
             kind="referral_out",
             destination="北京协和医院",
@@ -112,7 +114,7 @@ def test_filing_records_where_why_and_when_and_is_decided(person_a, county_a_off
             actor=county_a_officer,
         )
     assert "valid_to" in raised.value.message_dict
-    filing = care.out_of_area_filing_submit(
+    filing = services.out_of_area_filing_submit(
         person=person_a,
         kind="resident_elsewhere",
         destination="海南省三亚市",
@@ -121,7 +123,7 @@ def test_filing_records_where_why_and_when_and_is_decided(person_a, county_a_off
         valid_to=D(2026, 12, 31),
         actor=county_a_officer,
     )
-    decided = care.out_of_area_filing_decide(
+    decided = services.out_of_area_filing_decide(
         filing=filing, approve=True, refusal_reason="", actor=county_a_officer
     )
     assert decided.status == "approved" and decided.county_id == person_a.county_id
@@ -131,7 +133,7 @@ def test_county_officer_gets_404_for_another_county_and_nothing_changes(
     person_b, diabetes, county_b_officer, county_a_officer, client_for, api_for
 ):
     application = _apply(person_b, diabetes, county_b_officer)
-    filing = care.out_of_area_filing_submit(
+    filing = services.out_of_area_filing_submit(
         person=person_b,
         kind="working_elsewhere",
         destination="上海",

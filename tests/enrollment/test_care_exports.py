@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from enrollment import care
+from enrollment.care import services
 from tests.enrollment.test_care import (  # noqa: F401 - fixtures
     D,
     _apply,
@@ -20,7 +20,7 @@ def test_disease_application_export(
     english_client_for, person_a, person_b, diabetes, county_a_officer, county_b_officer, auditor
 ):
     application = _apply(person_a, diabetes, county_a_officer)
-    care.disease_application_assess(
+    services.disease_application_assess(
         application=application,
         approve=True,
         approved_from=D(2026, 4, 1),
@@ -32,14 +32,21 @@ def test_disease_application_export(
 
     rows = csv_rows(english_client_for(auditor).get(url, {"status": "approved", "export": "csv"}))
     assert rows[1] == [
-        person_a.id_number, "赵六", "任城区", "糖尿病", "2026-03-01", "approved", "2026-04-01", ""
-    ]  # fmt: skip
+        person_a.id_number,
+        "赵六",
+        "任城区",
+        "糖尿病",
+        "2026-03-01",
+        "approved",
+        "2026-04-01",
+        "",
+    ]
     own = csv_rows(english_client_for(county_b_officer).get(url, {"export": "csv"}))
     assert [row[1] for row in own[1:]] == ["钱七"]
 
 
 def test_filing_export(english_client_for, person_a, county_a_officer, county_b_officer):
-    care.out_of_area_filing_submit(
+    services.out_of_area_filing_submit(
         person=person_a,
         kind="resident_elsewhere",
         destination="北京市",
@@ -51,7 +58,13 @@ def test_filing_export(english_client_for, person_a, county_a_officer, county_b_
     url = reverse("enrollment:filing_list")
     rows = csv_rows(english_client_for(county_a_officer).get(url, {"export": "csv"}))
     assert rows[1][1:9] == [
-        "赵六", "任城区", "living elsewhere", "北京市", "随子女居住", "2026-03-01", "2026-12-31",
+        "赵六",
+        "任城区",
+        "living elsewhere",
+        "北京市",
+        "随子女居住",
+        "2026-03-01",
+        "2026-12-31",
         "submitted",
-    ]  # fmt: skip
+    ]
     assert len(csv_rows(english_client_for(county_b_officer).get(url, {"export": "csv"}))) == 1

@@ -8,8 +8,12 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from enrollment import contributions, services
-from enrollment.models import CollectionAllocation, CollectionBatch, CollectionRow, Scope
+from enrollment.collection_files import matching
+from enrollment.collection_files import services as collection_files_services
+from enrollment.collection_files.models import CollectionAllocation, CollectionBatch, CollectionRow
+from enrollment.contributions import assessment
+from enrollment.contributions import services as contributions_services
+from enrollment.people.models import Scope
 
 D = datetime.date
 MONTH = D(2024, 6, 1)
@@ -31,7 +35,7 @@ def people(jining, county_a, county_b, make_employer, make_person, city_clerk):
     employees = [make_person(county_a, employer=exact, wage="60000.00") for _ in range(2)]
     employees += [make_person(county_b, employer=over, wage="48000.00")]
     flexible = [make_person(county_b, Scope.FLEXIBLE) for _ in range(4)]
-    services.assessment_run(municipality=jining, month=MONTH, actor=city_clerk)
+    contributions_services.assessment_run(municipality=jining, month=MONTH, actor=city_clerk)
     return exact, over, idle, employees, flexible
 
 
@@ -41,21 +45,36 @@ def _snapshot(batch: CollectionBatch):
         CollectionRow.objects.filter(batch=batch)
         .order_by("pk")
         .values_list(
-            "row_number", "payer_code", "month", "amount", "outcome", "reason", "county_id",
-            "employer_id", "person_id", "allocated_amount", "unallocated_amount",
+            "row_number",
+            "payer_code",
+            "month",
+            "amount",
+            "outcome",
+            "reason",
+            "county_id",
+            "employer_id",
+            "person_id",
+            "allocated_amount",
+            "unallocated_amount",
         )
-    )  # fmt: skip
+    )
     allocations = list(
         CollectionAllocation.objects.filter(batch=batch)
         .order_by("pk")
         .values_list(
-            "row__row_number", "assessment_id", "county_id", "person_id", "month",
-            "pooled_fund", "maternity", "personal_account", "critical_illness", "amount",
+            "row__row_number",
+            "assessment_id",
+            "county_id",
+            "person_id",
+            "month",
+            "pooled_fund",
+            "maternity",
+            "personal_account",
+            "critical_illness",
+            "amount",
         )
-    )  # fmt: skip
-    totals = (
-        batch.row_count, batch.total_amount, batch.allocated_amount, batch.unallocated_amount
-    )  # fmt: skip
+    )
+    totals = (batch.row_count, batch.total_amount, batch.allocated_amount, batch.unallocated_amount)
     return rows, allocations, totals
 
 
@@ -69,8 +88,8 @@ def _both_paths(jining, actor, content: bytes, monkeypatch, *, set_based: bool):
     """Import ``content`` row by row, snapshot, undo; then import it again on the set-based
     path (which must not fall back when ``set_based``) and snapshot."""
     with monkeypatch.context() as patch:
-        patch.setattr(contributions, "collection_file_stage", lambda **kwargs: None)
-        portable = services.collection_file_import(
+        patch.setattr(matching, "collection_file_stage", lambda **kwargs: None)
+        portable = collection_files_services.collection_file_import(
             municipality=jining, file_name="tax.csv", content=content, actor=actor
         ).batch
     expected = _snapshot(portable)
@@ -81,8 +100,8 @@ def _both_paths(jining, actor, content: bytes, monkeypatch, *, set_based: bool):
             def refuse(**kwargs):
                 raise AssertionError("the set-based path fell back to row-by-row matching")
 
-            patch.setattr(contributions, "collection_match", refuse)
-        fast = services.collection_file_import(
+            patch.setattr(matching, "collection_match", refuse)
+        fast = collection_files_services.collection_file_import(
             municipality=jining, file_name="tax.csv", content=content, actor=actor
         ).batch
     return expected, _snapshot(fast)
@@ -91,7 +110,7 @@ def _both_paths(jining, actor, content: bytes, monkeypatch, *, set_based: bool):
 def test_every_outcome_matches_the_row_by_row_path(jining, city_clerk, people, monkeypatch):
     exact, over, idle, employees, flexible = people
     # Pay one flexible worker's month in an earlier batch: "already paid" below.
-    services.collection_file_import(
+    collection_files_services.collection_file_import(
         municipality=jining,
         file_name="earlier.csv",
         content=_csv("payer_code,month,amount", f"{flexible[3].id_number},2024-06,670.00"),
@@ -115,9 +134,17 @@ def test_every_outcome_matches_the_row_by_row_path(jining, city_clerk, people, m
     assert actual == expected
     rows, allocations, totals = actual
     assert [row[4] for row in rows] == [
-        "matched", "overpaid", "unmatched", "overpaid", "underpaid", "duplicate", "unmatched",
-        "overpaid", "unmatched", "matched",
-    ]  # fmt: skip
+        "matched",
+        "overpaid",
+        "unmatched",
+        "overpaid",
+        "underpaid",
+        "duplicate",
+        "unmatched",
+        "overpaid",
+        "unmatched",
+        "matched",
+    ]
     assert [allocation[0] for allocation in allocations] == [2, 2, 3, 5, 12]
     assert totals[0] == 10 and totals[1] == totals[2] + totals[3]
 
@@ -140,19 +167,24 @@ def test_person_and_employer_paying_the_same_month_keep_row_order(
 
 def test_files_outside_the_screen_keep_the_row_by_row_path(jining, city_clerk, people):
     """A comma in an amount, an error to report, an XLSX name: nothing is staged."""
-    stage = contributions.collection_file_stage
-    aliases = services.COLLECTION_COLUMNS
+    stage = matching.collection_file_stage
+    aliases = collection_files_services.COLLECTION_COLUMNS
     header = "payer_code,month,amount"
     code = people[4][0].id_number
-    assert stage(file_name="a.csv", content=_csv(header, f'{code},2024-06,"1,000.00"'),
-                 aliases=aliases) is None  # fmt: skip
+    assert (
+        stage(
+            file_name="a.csv", content=_csv(header, f'{code},2024-06,"1,000.00"'), aliases=aliases
+        )
+        is None
+    )
     assert stage(file_name="a.csv", content=_csv(header, f"{code},June,1"), aliases=aliases) is None
     assert stage(file_name="a.xlsx", content=b"", aliases=aliases) is None
     short = _csv(header, f"{code},2024-06")
     assert stage(file_name="a.csv", content=short, aliases=aliases) is None
-    assert stage(file_name="a.csv", content=_csv(header, f"{code},2024-06,1.5"),
-                 aliases=aliases) == 1  # fmt: skip
-    batch = services.collection_file_import(
+    assert (
+        stage(file_name="a.csv", content=_csv(header, f"{code},2024-06,1.5"), aliases=aliases) == 1
+    )
+    batch = collection_files_services.collection_file_import(
         municipality=jining,
         file_name="tax.csv",
         content=_csv(header, f'{code},2024-06,"1,000.00"'),
@@ -166,13 +198,13 @@ def test_one_assessment_statement_applies_each_countys_own_rules(
 ):
     """All counties are assessed by one statement (issue 9); each row still takes the rule
     values of its own county."""
-    from enrollment.models import Assessment
+    from enrollment.contributions.models import Assessment
 
     people = {
         county: make_person(county, employer=make_employer(county), wage="60000.00")
         for county in (county_a, county_b)
     }
-    real = contributions.assessment_parameters
+    real = assessment.assessment_parameters
 
     def by_county(*, municipality, county, month):
         values = real(municipality=municipality, county=county, month=month)
@@ -180,8 +212,8 @@ def test_one_assessment_statement_applies_each_countys_own_rules(
             values = {**values, "individual_rate": Decimal("0.05")}
         return values
 
-    monkeypatch.setattr(contributions, "assessment_parameters", by_county)
-    services.assessment_run(municipality=jining, month=MONTH, actor=city_clerk)
+    monkeypatch.setattr(assessment, "assessment_parameters", by_county)
+    contributions_services.assessment_run(municipality=jining, month=MONTH, actor=city_clerk)
     share = {
         county: Assessment.objects.get(person=person, month=MONTH).individual_personal_account
         for county, person in people.items()

@@ -8,16 +8,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 
-from enrollment import selectors, services
-from enrollment.contributions import FileRejected
-from enrollment.models import (
-    CollectionBatch,
-    CollectionRow,
-    ContributionBase,
-    EmployerPayroll,
-    PersonalAccountMovement,
-    Scope,
-)
+from enrollment.collection_files import selectors as collection_files_selectors
+from enrollment.collection_files import services as collection_files_services
+from enrollment.collection_files.matching import FileRejected
+from enrollment.collection_files.models import CollectionBatch, CollectionRow
+from enrollment.contributions import selectors as contributions_selectors
+from enrollment.contributions import services as contributions_services
+from enrollment.contributions.models import ContributionBase, EmployerPayroll
+from enrollment.people.models import Scope
+from enrollment.personal_accounts import selectors as personal_accounts_selectors
+from enrollment.personal_accounts import services as personal_accounts_services
+from enrollment.personal_accounts.models import PersonalAccountMovement
 
 D = datetime.date
 MONTH = D(2024, 6, 1)
@@ -45,7 +46,7 @@ def staff(county_a, make_employer, make_person):
 
 
 def _import(jining, actor, content, name="wages.csv", kind="wages", valid_rows=False):
-    return services.contribution_base_import(
+    return contributions_services.contribution_base_import(
         municipality=jining,
         kind=kind,
         file_name=name,
@@ -154,12 +155,12 @@ def assessed(jining, county_a, county_b, make_employer, make_person, city_clerk)
     employer = make_employer(county_a)
     employees = [make_person(county_a, employer=employer, wage="60000.00") for _ in range(2)]
     flexible = make_person(county_b, Scope.FLEXIBLE)
-    services.assessment_run(municipality=jining, month=MONTH, actor=city_clerk)
+    contributions_services.assessment_run(municipality=jining, month=MONTH, actor=city_clerk)
     return employer, employees, flexible
 
 
 def _collect(jining, actor, *lines, name="tax.csv"):
-    return services.collection_file_import(
+    return collection_files_services.collection_file_import(
         municipality=jining,
         file_name=name,
         content=_csv("payer_code,month,amount", *lines),
@@ -188,7 +189,7 @@ def test_collection_file_is_matched_split_and_idempotent(
     assert outcomes == ["matched", "overpaid", "unmatched"]
     postings = {
         (line.county_id, line.part): line.amount
-        for line in selectors.collection_batch_postings(batch=batch)
+        for line in collection_files_selectors.collection_batch_postings(batch=batch)
     }
     assert postings == {
         (county_a.pk, "pooled_fund"): Decimal("700.00"),
@@ -226,9 +227,11 @@ def test_underpaid_and_repeated_payments_are_reported_not_allocated(jining, city
 def test_arrears_are_assessed_minus_collected(jining, city_clerk, auditor, assessed):
     employer, employees, flexible = assessed
     _collect(jining, city_clerk, f"{flexible.id_number},2024-06,670.00")
-    by_person = {row["person"]: row["owed"] for row in selectors.arrears_for(user=auditor)}
+    by_person = {
+        row["person"]: row["owed"] for row in collection_files_selectors.arrears_for(user=auditor)
+    }
     assert by_person == {employees[0].pk: Decimal("510.00"), employees[1].pk: Decimal("510.00")}
-    by_employer = list(selectors.arrears_for(user=auditor, by="employer"))
+    by_employer = list(collection_files_selectors.arrears_for(user=auditor, by="employer"))
     assert [(row["employer"], row["owed"]) for row in by_employer] == [
         (employer.pk, Decimal("1020.00"))
     ]
@@ -248,29 +251,42 @@ def test_unreadable_collection_rows_refuse_the_whole_file(jining, city_clerk, as
 def test_posting_credits_personal_accounts_once(jining, city_clerk, finance_officer, assessed):
     employer, employees, flexible = assessed
     batch = _collect(jining, city_clerk, f"{employer.credit_code},2024-06,1020.00").batch
-    assert services.collection_batch_mark_posted(batch=batch, actor=finance_officer) == 2
+    assert (
+        collection_files_services.collection_batch_mark_posted(batch=batch, actor=finance_officer)
+        == 2
+    )
     balances = dict(
-        selectors.personal_account_balances(user=finance_officer).values_list("pk", "balance")
+        personal_accounts_selectors.personal_account_balances(user=finance_officer).values_list(
+            "pk", "balance"
+        )
     )
     assert balances[employees[0].pk] == Decimal("100.00")
     assert balances[flexible.pk] == Decimal("0.00")
-    assert selectors.personal_account_total(municipality=jining) == Decimal("200.00")
+    assert personal_accounts_selectors.personal_account_total(municipality=jining) == Decimal(
+        "200.00"
+    )
     with pytest.raises(ValidationError):
-        services.collection_batch_mark_posted(batch=batch, actor=finance_officer)
+        collection_files_services.collection_batch_mark_posted(batch=batch, actor=finance_officer)
     assert PersonalAccountMovement.objects.count() == 2
 
 
 def test_retiree_credits_are_recorded_once(jining, city_clerk, county_a, make_person):
     retiree = make_person(county_a, Scope.RETIREE)
-    services.assessment_run(municipality=jining, month=MONTH, actor=city_clerk)
-    assert selectors.retiree_credits_by_county(municipality=jining, month=MONTH) == {
-        county_a.pk: Decimal("90.00")
-    }
+    contributions_services.assessment_run(municipality=jining, month=MONTH, actor=city_clerk)
+    assert personal_accounts_selectors.retiree_credits_by_county(
+        municipality=jining, month=MONTH
+    ) == {county_a.pk: Decimal("90.00")}
     assert (
-        services.personal_account_credit_retirees(municipality=jining, month=MONTH, actor=None) == 1
+        personal_accounts_services.personal_account_credit_retirees(
+            municipality=jining, month=MONTH, actor=None
+        )
+        == 1
     )
     assert (
-        services.personal_account_credit_retirees(municipality=jining, month=MONTH, actor=None) == 0
+        personal_accounts_services.personal_account_credit_retirees(
+            municipality=jining, month=MONTH, actor=None
+        )
+        == 0
     )
     assert retiree.account_movements.get().amount == Decimal("90.00")
 
@@ -278,22 +294,28 @@ def test_retiree_credits_are_recorded_once(jining, city_clerk, county_a, make_pe
 def test_history_counts_paid_months_and_flexible_waiting(jining, city_clerk, county_a, make_person):
     person = make_person(county_a, Scope.FLEXIBLE, first_enrollment=True)
     for month in range(1, 8):
-        services.assessment_run(municipality=jining, month=D(2024, month, 1), actor=city_clerk)
+        contributions_services.assessment_run(
+            municipality=jining, month=D(2024, month, 1), actor=city_clerk
+        )
     paid = [f"{person.id_number},2024-{month:02d},670.00" for month in (1, 2, 4, 5, 6, 7, 8)]
     _collect(jining, city_clerk, *paid)
-    history = selectors.contribution_history(person=person, on=D(2024, 8, 1))
+    history = contributions_selectors.contribution_history(person=person, on=D(2024, 8, 1))
     assert history.months_paid == 6  # August is not assessed: reported as unmatched
     assert history.unpaid_months == [D(2024, 3, 1)]
     # Six consecutive paid months are needed; after the gap in March only four follow.
     assert history.benefits_from is None
     assert history.years_paid == Decimal("0.50")
-    services.assessment_run(municipality=jining, month=D(2024, 8, 1), actor=city_clerk)
+    contributions_services.assessment_run(
+        municipality=jining, month=D(2024, 8, 1), actor=city_clerk
+    )
     _collect(jining, city_clerk, f"{person.id_number},2024-08,670.00", name="aug.csv")
-    history = selectors.contribution_history(person=person, on=D(2024, 9, 1))
+    history = contributions_selectors.contribution_history(person=person, on=D(2024, 9, 1))
     assert history.benefits_from is None  # Apr–Aug is five
-    services.assessment_run(municipality=jining, month=D(2024, 9, 1), actor=city_clerk)
+    contributions_services.assessment_run(
+        municipality=jining, month=D(2024, 9, 1), actor=city_clerk
+    )
     _collect(jining, city_clerk, f"{person.id_number},2024-09,670.00", name="sep.csv")
-    history = selectors.contribution_history(person=person, on=D(2024, 10, 1))
+    history = contributions_selectors.contribution_history(person=person, on=D(2024, 10, 1))
     assert history.benefits_from == D(2024, 10, 1)
 
 
@@ -302,6 +324,8 @@ def test_employee_benefits_start_the_month_after_the_first_paid_month(
 ):
     employer = make_employer(county_a)
     person = make_person(county_a, employer=employer, wage="60000.00")
-    services.assessment_run(municipality=jining, month=MONTH, actor=city_clerk)
+    contributions_services.assessment_run(municipality=jining, month=MONTH, actor=city_clerk)
     _collect(jining, city_clerk, f"{person.id_number},2024-06,510.00")
-    assert selectors.contribution_history(person=person, on=MONTH).benefits_from == D(2024, 7, 1)
+    assert contributions_selectors.contribution_history(person=person, on=MONTH).benefits_from == D(
+        2024, 7, 1
+    )

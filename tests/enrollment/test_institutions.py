@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from enrollment import institutions
-from enrollment.models import DesignatedInstitution, InstitutionReview
-from pooling.models import AuditEvent
+from pooling.accounts.models import AuditEvent
+from settlement.institutions import selectors, services
+from settlement.institutions.models import DesignatedInstitution, InstitutionReview
 
 pytestmark = pytest.mark.django_db
+
 D = datetime.date
 
 
@@ -25,7 +26,7 @@ def _english():
 @pytest.fixture
 def admit(city_clerk):
     def make(county, code, kind=DesignatedInstitution.Kind.HOSPITAL, **extra):
-        return institutions.institution_admit(
+        return services.institution_admit(
             county=county,
             kind=kind,
             code=code,
@@ -54,15 +55,13 @@ def admit(city_clerk):
 )
 def test_institution_code_is_checked_against_kind_and_county(county_a, code, kind, error_code):
     with pytest.raises(ValidationError) as raised:
-        institutions.validate_institution_code(code=code, kind=kind, county=county_a)
+        services.validate_institution_code(code=code, kind=kind, county=county_a)
     assert raised.value.error_dict["code"][0].code == error_code
 
 
 def test_region_error_names_the_county_code_in_chinese_and_english(county_a):
     with pytest.raises(ValidationError) as raised:
-        institutions.validate_institution_code(
-            code="H37081200001", kind="hospital", county=county_a
-        )
+        services.validate_institution_code(code="H37081200001", kind="hospital", county=county_a)
     assert "370811" in raised.value.message_dict["code"][0]
     with translation.override("zh-hans"):
         message = str(raised.value.error_dict["code"][0].messages[0])
@@ -90,18 +89,18 @@ def test_code_used_twice_is_refused(admit, county_a):
 
 def test_institution_may_be_paid_only_when_active_and_inside_agreement(admit, county_a, city_clerk):
     hospital = admit(county_a, "H37081100001")
-    assert institutions.institution_may_be_paid(institution=hospital, on=D(2026, 6, 1))
-    assert not institutions.institution_may_be_paid(institution=hospital, on=D(2027, 1, 1))
-    assert not institutions.institution_may_be_paid(institution=hospital, on=D(2025, 12, 31))
+    assert selectors.institution_may_be_paid(institution=hospital, on=D(2026, 6, 1))
+    assert not selectors.institution_may_be_paid(institution=hospital, on=D(2027, 1, 1))
+    assert not selectors.institution_may_be_paid(institution=hospital, on=D(2025, 12, 31))
     for status in ("suspended", "terminated"):
         hospital.status = status
-        assert not institutions.institution_may_be_paid(institution=hospital, on=D(2026, 6, 1))
+        assert not selectors.institution_may_be_paid(institution=hospital, on=D(2026, 6, 1))
 
 
 def test_failed_yearly_review_suspends_and_needs_notes(admit, county_a, city_clerk):
     hospital = admit(county_a, "H37081100001")
     with pytest.raises(ValidationError) as raised:
-        institutions.institution_review_record(
+        services.institution_review_record(
             institution=hospital,
             year=2025,
             reviewed_on=D(2026, 2, 1),
@@ -110,7 +109,7 @@ def test_failed_yearly_review_suspends_and_needs_notes(admit, county_a, city_cle
             actor=city_clerk,
         )
     assert "notes" in raised.value.message_dict
-    institutions.institution_review_record(
+    services.institution_review_record(
         institution=hospital,
         year=2025,
         reviewed_on=D(2026, 2, 1),
@@ -121,7 +120,7 @@ def test_failed_yearly_review_suspends_and_needs_notes(admit, county_a, city_cle
     hospital.refresh_from_db()
     assert hospital.status == DesignatedInstitution.Status.SUSPENDED
     with pytest.raises(ValidationError):
-        institutions.institution_review_record(
+        services.institution_review_record(
             institution=hospital,
             year=2025,
             reviewed_on=D(2026, 3, 1),
@@ -140,11 +139,11 @@ def test_terminated_institution_is_not_reinstated(admit, county_a, city_clerk):
         "agreement_from": hospital.agreement_from,
         "agreement_to": hospital.agreement_to,
     }
-    institutions.institution_update(
+    services.institution_update(
         institution=hospital, status="terminated", actor=city_clerk, **fields
     )
     with pytest.raises(ValidationError) as raised:
-        institutions.institution_update(
+        services.institution_update(
             institution=hospital, status="active", actor=city_clerk, **fields
         )
     assert "status" in raised.value.message_dict
@@ -158,12 +157,12 @@ def test_county_officer_sees_only_own_county_institutions(
     own = admit(county_a, "H37081100001", name="任城医院")
     other = admit(county_b, "H37081200001", name="兖州医院")
     client = client_for(county_a_officer)
-    listing = client.get(reverse("enrollment:institution_list")).content.decode()
+    listing = client.get(reverse("settlement:institution_list")).content.decode()
     assert "任城医院" in listing and "兖州医院" not in listing
-    assert client.get(reverse("enrollment:institution_detail", args=[own.pk])).status_code == 200
-    assert client.get(reverse("enrollment:institution_detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("settlement:institution_detail", args=[own.pk])).status_code == 200
+    assert client.get(reverse("settlement:institution_detail", args=[other.pk])).status_code == 404
     response = client.post(
-        reverse("enrollment:institution_review", args=[other.pk]),
+        reverse("settlement:institution_review", args=[other.pk]),
         {"year": 2025, "reviewed_on": "2026-02-01", "result": "failed", "notes": "x"},
     )
     assert response.status_code == 404
@@ -173,7 +172,7 @@ def test_county_officer_sees_only_own_county_institutions(
 
 def test_county_officer_cannot_admit_in_another_county(client_for, county_a_officer, county_b):
     response = client_for(county_a_officer).post(
-        reverse("enrollment:institution_admit"),
+        reverse("settlement:institution_admit"),
         {
             "county": county_b.pk,
             "kind": "hospital",
@@ -191,7 +190,7 @@ def test_county_officer_cannot_admit_in_another_county(client_for, county_a_offi
 
 def test_admit_form_shows_code_error_next_to_the_field(client_for, city_clerk, county_a):
     response = client_for(city_clerk).post(
-        reverse("enrollment:institution_admit"),
+        reverse("settlement:institution_admit"),
         {
             "county": county_a.pk,
             "kind": "hospital",
@@ -211,10 +210,10 @@ def test_admit_form_shows_code_error_next_to_the_field(client_for, city_clerk, c
 def test_auditor_reads_but_cannot_admit_or_review(admit, county_a, client_for, auditor, api_for):
     hospital = admit(county_a, "H37081100001")
     client = client_for(auditor)
-    assert client.get(reverse("enrollment:institution_list")).status_code == 200
-    assert client.get(reverse("enrollment:institution_admit")).status_code == 403
+    assert client.get(reverse("settlement:institution_list")).status_code == 200
+    assert client.get(reverse("settlement:institution_admit")).status_code == 403
     response = client.post(
-        reverse("enrollment:institution_review", args=[hospital.pk]),
+        reverse("settlement:institution_review", args=[hospital.pk]),
         {"year": 2025, "reviewed_on": "2026-02-01", "result": "failed", "notes": "x"},
     )
     assert response.status_code == 403
@@ -264,11 +263,11 @@ def test_every_institution_and_care_page_renders_for_the_agency_clerk(
     hospital = admit(county_a, "H37081100001")
     client = client_for(city_clerk)
     for name, args in (
-        ("enrollment:institution_list", []),
-        ("enrollment:institution_admit", []),
-        ("enrollment:institution_detail", [hospital.pk]),
-        ("enrollment:institution_update", [hospital.pk]),
-        ("enrollment:institution_review", [hospital.pk]),
+        ("settlement:institution_list", []),
+        ("settlement:institution_admit", []),
+        ("settlement:institution_detail", [hospital.pk]),
+        ("settlement:institution_update", [hospital.pk]),
+        ("settlement:institution_review", [hospital.pk]),
         ("enrollment:disease_list", []),
         ("enrollment:disease_add", []),
         ("enrollment:disease_apply", []),

@@ -6,9 +6,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from enrollment import services
-from enrollment.models import Employer, InsuredPerson
-from pooling.models import AuditEvent
+from enrollment.people import services
+from enrollment.people.models import Employer, InsuredPerson
+from pooling.accounts.models import AuditEvent
 from tests.enrollment.conftest import credit_code, resident_id
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +22,17 @@ def test_a_racing_employer_with_the_same_code_gets_the_field_error(
 
     def rival_registers_first(employer):
         # Runs after the service's read and before its INSERT: the other request wins here.
-        Employer.objects.bulk_create([Employer(
-            municipality=county_a.municipality, county=county_a, credit_code=code, name="甲",
-            unit_type="enterprise",
-        )])  # fmt: skip
+        Employer.objects.bulk_create(
+            [
+                Employer(
+                    municipality=county_a.municipality,
+                    county=county_a,
+                    credit_code=code,
+                    name="甲",
+                    unit_type="enterprise",
+                )
+            ]
+        )
         check(employer)
 
     monkeypatch.setattr(services, "_check_bankruptcy", rival_registers_first)
@@ -49,20 +56,33 @@ def test_a_racing_enrollment_of_the_same_person_gets_the_field_error(
 
     def rival_enrolls_first(scope, employer, county):
         # Runs after the service's read and before its INSERT: the other request wins here.
-        InsuredPerson.objects.bulk_create([InsuredPerson(
-            municipality=county_a.municipality, county=county_a, id_number=number, name="李四",
-            birth_date=datetime.date(1985, 1, 1), sex="M", category="flexible",
-            status="active",
-        )])  # fmt: skip
+        InsuredPerson.objects.bulk_create(
+            [
+                InsuredPerson(
+                    municipality=county_a.municipality,
+                    county=county_a,
+                    id_number=number,
+                    name="李四",
+                    birth_date=datetime.date(1985, 1, 1),
+                    sex="M",
+                    category="flexible",
+                    status="active",
+                )
+            ]
+        )
         check(scope, employer, county)
 
     monkeypatch.setattr(services, "_check_employer_for_scope", rival_enrolls_first)
     events = AuditEvent.objects.count()
     with pytest.raises(ValidationError) as raised:
         services.person_enroll(
-            county=county_a, id_number=number, name="张三", category="flexible",
-            from_month=datetime.date(2024, 1, 1), actor=city_clerk,
-        )  # fmt: skip
+            county=county_a,
+            id_number=number,
+            name="张三",
+            category="flexible",
+            from_month=datetime.date(2024, 1, 1),
+            actor=city_clerk,
+        )
     assert set(raised.value.message_dict) == {"id_number"}
     assert not InsuredPerson.objects.filter(name="张三").exists()
     assert AuditEvent.objects.count() == events

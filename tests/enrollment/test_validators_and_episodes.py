@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from enrollment import services
-from enrollment.models import EnrollmentEpisode, Scheme, Scope
-from enrollment.validators import resident_id_facts, validate_credit_code
+from enrollment.people import services
+from enrollment.people.models import EnrollmentEpisode, Scheme, Scope
+from enrollment.people.validators import resident_id_facts, validate_credit_code
 
 D = datetime.date
 

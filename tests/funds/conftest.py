@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from funds import services
-from funds.models import Account
-from funds.selectors import account_for
-from funds.services import PostingLine
+from funds.ledger import services
+from funds.ledger.models import Account
+from funds.ledger.selectors import account_for
+from funds.ledger.services import PostingLine
 
 JAN = datetime.date(2026, 1, 1)
 FEB = datetime.date(2026, 2, 1)

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from funds import selectors
+from funds.ledger import selectors
+from funds.ledger.models import Account, Posting
 from funds.management.commands import benchmark_ledger
-from funds.models import Account, Posting
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,8 +21,9 @@ def _run(**options) -> str:
 
 
 def _hot_account() -> Account:
-    return Account.objects.get(county__code="370811", kind="income", owner="county",
-                               fund_type__code="310100")  # fmt: skip
+    return Account.objects.get(
+        county__code="370811", kind="income", owner="county", fund_type__code="310100"
+    )
 
 
 def test_restore_style_load_is_proved_and_measured_in_chunks():

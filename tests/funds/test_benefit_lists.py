@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from funds import benefits
-from funds.models import FundType
-from settlement.models import CityMonthlyPlan, PlanPurpose, UsagePlan, UsagePlanLine
+from funds.ledger.models import FundType
+from settlement.benefits import services
+from settlement.plans.models import CityMonthlyPlan, PlanPurpose, UsagePlan, UsagePlanLine
 from tests.factories import csv_rows
 from tests.funds.test_benefits import (  # noqa: F401 - fixtures
     PAY_DAY,
@@ -33,7 +33,7 @@ def test_statement_export_streams_the_filtered_scoped_list_with_labels(
 ):
     _statement(hospital_a, county_a_officer, "800.00")
     _approved(hospital_b, county_b_officer, "512.34")
-    url = reverse("funds:benefit_list")
+    url = reverse("settlement:benefit_list")
 
     rows = csv_rows(english_client_for(auditor).get(url, {"export": "csv"}))
     assert rows[0][:3] == ["Month", "County", "Institution code"]
@@ -54,7 +54,9 @@ def test_statement_export_as_xlsx_opens_with_the_same_rows(
     english_client_for, hospital_a, county_a_officer, auditor
 ):
     _statement(hospital_a, county_a_officer, "800.00")
-    response = english_client_for(auditor).get(reverse("funds:benefit_list"), {"export": "xlsx"})
+    response = english_client_for(auditor).get(
+        reverse("settlement:benefit_list"), {"export": "xlsx"}
+    )
     assert response["Content-Disposition"].endswith('benefit-statements.xlsx"')
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     header, row = list(sheet.iter_rows(values_only=True))
@@ -67,7 +69,7 @@ def test_institution_export_shows_choice_labels_and_respects_the_county(
 ):
     rows = csv_rows(
         english_client_for(county_b_officer).get(
-            reverse("enrollment:institution_list"), {"export": "csv"}
+            reverse("settlement:institution_list"), {"export": "csv"}
         )
     )
     assert len(rows) == 2
@@ -77,7 +79,7 @@ def test_institution_export_shows_choice_labels_and_respects_the_county(
 
 
 def test_list_pages_offer_both_exports(english_client_for, hospital_a, auditor):
-    page = english_client_for(auditor).get(reverse("funds:benefit_list")).content.decode()
+    page = english_client_for(auditor).get(reverse("settlement:benefit_list")).content.decode()
     assert "export=csv" in page and "export=xlsx" in page
 
 
@@ -110,7 +112,7 @@ def test_plan_use_page_marks_payments_beyond_the_plan(
     english_client_for, march_plan, hospital_a, funded_a, county_a_officer, auditor
 ):
     statement = _approved(hospital_a, county_a_officer, "650.25")
-    benefits.benefit_statement_pay(statement=statement, actor=county_a_officer, paid_on=PAY_DAY)
+    services.benefit_statement_pay(statement=statement, actor=county_a_officer, paid_on=PAY_DAY)
 
     response = english_client_for(auditor).get(
         reverse("settlement:benefit_plan_use"), {"year": 2026}

@@ -8,15 +8,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from enrollment import institutions
-from enrollment.models import DesignatedInstitution, Scope
-from funds import benefits
-from funds.models import Account, BenefitStatement, JournalEntry, Posting
-from funds.selectors import account_for
+from enrollment.people.models import Scope
+from funds.ledger.models import Account, JournalEntry, Posting
+from funds.ledger.selectors import account_for
+from settlement.benefits import services as benefits_services
+from settlement.benefits.models import BenefitStatement
+from settlement.institutions import services as institutions_services
+from settlement.institutions.models import DesignatedInstitution
 from tests.enrollment.conftest import make_person  # noqa: F401
 from tests.funds.conftest import balance
 
 pytestmark = pytest.mark.django_db
+
 D = datetime.date
 PAY_DAY = D(2026, 3, 10)
 FEB = D(2026, 2, 1)
@@ -24,7 +27,7 @@ FEB = D(2026, 2, 1)
 
 @pytest.fixture
 def hospital_a(ledger, county_a, city_clerk):
-    return institutions.institution_admit(
+    return institutions_services.institution_admit(
         county=county_a,
         kind="hospital",
         code="H37081100001",
@@ -39,7 +42,7 @@ def hospital_a(ledger, county_a, city_clerk):
 
 @pytest.fixture
 def hospital_b(ledger, county_b, city_clerk):
-    return institutions.institution_admit(
+    return institutions_services.institution_admit(
         county=county_b,
         kind="hospital",
         code="H37081200001",
@@ -87,7 +90,7 @@ def funded_a(ledger, county_a, post):
 
 
 def _statement(institution, actor, amount="800.00", fund="310100", month=FEB):
-    return benefits.benefit_statement_enter(
+    return benefits_services.benefit_statement_enter(
         institution=institution,
         month=month,
         fund_code=fund,
@@ -99,7 +102,7 @@ def _statement(institution, actor, amount="800.00", fund="310100", month=FEB):
 
 def _approved(institution, actor, amount="800.00", approved=None, reason=""):
     statement = _statement(institution, actor, amount)
-    return benefits.benefit_statement_review(
+    return benefits_services.benefit_statement_review(
         statement=statement,
         amount_approved=Decimal(approved or amount),
         cut_reason=reason,
@@ -110,7 +113,7 @@ def _approved(institution, actor, amount="800.00", approved=None, reason=""):
 def test_cut_needs_a_reason_and_approval_stays_within_claim(hospital_a, county_a_officer):
     statement = _statement(hospital_a, county_a_officer, "800.00")
     with pytest.raises(ValidationError) as raised:
-        benefits.benefit_statement_review(
+        benefits_services.benefit_statement_review(
             statement=statement,
             amount_approved=Decimal("700"),
             cut_reason="",
@@ -118,7 +121,7 @@ def test_cut_needs_a_reason_and_approval_stays_within_claim(hospital_a, county_a
         )
     assert "cut_reason" in raised.value.message_dict
     with pytest.raises(ValidationError) as raised:
-        benefits.benefit_statement_review(
+        benefits_services.benefit_statement_review(
             statement=statement,
             amount_approved=Decimal("800.01"),
             cut_reason="",
@@ -127,7 +130,7 @@ def test_cut_needs_a_reason_and_approval_stays_within_claim(hospital_a, county_a
     assert "amount_approved" in raised.value.message_dict
     statement.refresh_from_db()
     assert statement.status == "submitted" and statement.amount_approved is None
-    reviewed = benefits.benefit_statement_review(
+    reviewed = benefits_services.benefit_statement_review(
         statement=statement,
         amount_approved=Decimal("700.55"),
         cut_reason="超范围用药",
@@ -141,7 +144,7 @@ def test_payment_is_exact_to_the_fen_and_paying_again_changes_nothing(
     ledger, county_a, hospital_a, funded_a, county_a_officer
 ):
     statement = _approved(hospital_a, county_a_officer, "800.00", "799.99", "扣减不合规费用")
-    entry = benefits.benefit_statement_pay(
+    entry = benefits_services.benefit_statement_pay(
         statement=statement, actor=county_a_officer, paid_on=PAY_DAY
     )
     expenditure, institution_account = _accounts(ledger, county_a)
@@ -152,7 +155,7 @@ def test_payment_is_exact_to_the_fen_and_paying_again_changes_nothing(
     statement.refresh_from_db()
     assert statement.status == "paid" and statement.payment == entry
 
-    again = benefits.benefit_statement_pay(
+    again = benefits_services.benefit_statement_pay(
         statement=statement, actor=county_a_officer, paid_on=PAY_DAY
     )
     assert again == entry
@@ -166,7 +169,9 @@ def test_payment_beyond_balance_says_how_much_is_missing_and_changes_nothing(
     statement = _approved(hospital_a, county_a_officer, "1000.01")
     postings = Posting.objects.count()
     with pytest.raises(ValidationError) as raised:
-        benefits.benefit_statement_pay(statement=statement, actor=county_a_officer, paid_on=PAY_DAY)
+        benefits_services.benefit_statement_pay(
+            statement=statement, actor=county_a_officer, paid_on=PAY_DAY
+        )
     message = raised.value.messages[0]
     assert "0.01 less than the 1000.01 to pay" in message
     assert "holds 1000.00" in message
@@ -183,7 +188,9 @@ def test_suspended_or_terminated_institution_is_refused(
     statement = _approved(hospital_a, county_a_officer, "100.00")
     DesignatedInstitution.objects.filter(pk=hospital_a.pk).update(status=status)
     with pytest.raises(ValidationError) as raised:
-        benefits.benefit_statement_pay(statement=statement, actor=county_a_officer, paid_on=PAY_DAY)
+        benefits_services.benefit_statement_pay(
+            statement=statement, actor=county_a_officer, paid_on=PAY_DAY
+        )
     assert "cannot be paid" in raised.value.messages[0]
     assert balance(funded_a) == Decimal("1000.00")
     statement.refresh_from_db()
@@ -193,7 +200,7 @@ def test_suspended_or_terminated_institution_is_refused(
 def test_expired_agreement_is_refused(hospital_a, funded_a, county_a_officer):
     statement = _approved(hospital_a, county_a_officer, "100.00")
     with pytest.raises(ValidationError) as raised:
-        benefits.benefit_statement_pay(
+        benefits_services.benefit_statement_pay(
             statement=statement, actor=county_a_officer, paid_on=D(2027, 1, 5)
         )
     assert "no agreement in force" in raised.value.messages[0]
@@ -203,7 +210,9 @@ def test_expired_agreement_is_refused(hospital_a, funded_a, county_a_officer):
 def test_unreviewed_statement_is_not_paid(hospital_a, funded_a, county_a_officer):
     statement = _statement(hospital_a, county_a_officer, "100.00")
     with pytest.raises(ValidationError):
-        benefits.benefit_statement_pay(statement=statement, actor=county_a_officer, paid_on=PAY_DAY)
+        benefits_services.benefit_statement_pay(
+            statement=statement, actor=county_a_officer, paid_on=PAY_DAY
+        )
     assert balance(funded_a) == Decimal("1000.00")
 
 
@@ -214,7 +223,7 @@ def test_import_writes_every_row_of_a_good_file(hospital_a, county_a_officer, le
     content = (
         CSV_HEADER + "H37081100001,2026-02,310100,12,1200.50\nH37081100001,2026-02,390100,3,99.99\n"
     ).encode()
-    report = benefits.benefit_statements_import(
+    report = benefits_services.benefit_statements_import(
         municipality=ledger, file_name="feb.csv", content=content, actor=county_a_officer
     )
     assert not report.has_errors and report.imported == 2
@@ -234,7 +243,7 @@ def test_bad_file_gives_row_errors_and_imports_nothing(
         + "H37081100001,2026-02,330100,x,10.001\n"  # bad visits and amount
         + "H37081100001,2026-02,310100,2,5.00\n"  # duplicate of row 2
     ).encode()
-    report = benefits.benefit_statements_import(
+    report = benefits_services.benefit_statements_import(
         municipality=ledger, file_name="bad.csv", content=content, actor=county_a_officer
     )
     errors = {(error.row, error.column) for error in report.errors}
@@ -258,7 +267,7 @@ def test_import_page_shows_report_and_api_returns_400(
 
     content = (CSV_HEADER + "H37081100001,2026-02,310100,1,abc\n").encode()
     response = client_for(county_a_officer).post(
-        reverse("funds:benefit_import"), {"file": SimpleUploadedFile("bad.csv", content)}
+        reverse("settlement:benefit_import"), {"file": SimpleUploadedFile("bad.csv", content)}
     )
     assert response.status_code == 400
     assert response.context["report"].errors
@@ -277,12 +286,12 @@ def test_county_officer_gets_404_for_another_county_statement(
 ):
     statement = _statement(hospital_b, county_b_officer, "50.00")
     client = client_for(county_a_officer)
-    assert client.get(reverse("funds:benefit_detail", args=[statement.pk])).status_code == 404
+    assert client.get(reverse("settlement:benefit_detail", args=[statement.pk])).status_code == 404
     response = client.post(
-        reverse("funds:benefit_review", args=[statement.pk]), {"amount_approved": "50.00"}
+        reverse("settlement:benefit_review", args=[statement.pk]), {"amount_approved": "50.00"}
     )
     assert response.status_code == 404
-    assert client.post(reverse("funds:benefit_pay", args=[statement.pk])).status_code == 404
+    assert client.post(reverse("settlement:benefit_pay", args=[statement.pk])).status_code == 404
     api = api_for(county_a_officer)
     assert api.get(f"/api/benefit-statements/{statement.pk}/").status_code == 404
     assert (
@@ -315,10 +324,10 @@ def test_auditor_reads_but_cannot_enter_review_or_pay(
 ):
     statement = _approved(hospital_a, county_a_officer, "100.00")
     client = client_for(auditor)
-    assert client.get(reverse("funds:benefit_list")).status_code == 200
-    assert client.get(reverse("funds:benefit_detail", args=[statement.pk])).status_code == 200
-    assert client.get(reverse("funds:benefit_enter")).status_code == 403
-    assert client.post(reverse("funds:benefit_pay", args=[statement.pk])).status_code == 403
+    assert client.get(reverse("settlement:benefit_list")).status_code == 200
+    assert client.get(reverse("settlement:benefit_detail", args=[statement.pk])).status_code == 200
+    assert client.get(reverse("settlement:benefit_enter")).status_code == 403
+    assert client.post(reverse("settlement:benefit_pay", args=[statement.pk])).status_code == 403
     api = api_for(auditor)
     assert api.get("/api/benefit-statements/").status_code == 200
     assert api.post(f"/api/benefit-statements/{statement.pk}/pay/").status_code == 403
@@ -333,17 +342,17 @@ def test_pages_review_and_pay_with_errors_next_to_fields(
     statement = _statement(hospital_a, county_a_officer, "300.00")
     client = client_for(county_a_officer)
     response = client.post(
-        reverse("funds:benefit_review", args=[statement.pk]),
+        reverse("settlement:benefit_review", args=[statement.pk]),
         {"amount_approved": "200.00", "cut_reason": ""},
     )
     assert response.status_code == 400
     assert response.context["review_form"].errors["cut_reason"]
     response = client.post(
-        reverse("funds:benefit_review", args=[statement.pk]),
+        reverse("settlement:benefit_review", args=[statement.pk]),
         {"amount_approved": "200.00", "cut_reason": "重复收费"},
     )
     assert response.status_code == 302
-    response = client.post(reverse("funds:benefit_pay", args=[statement.pk]))
+    response = client.post(reverse("settlement:benefit_pay", args=[statement.pk]))
     assert response.status_code == 302
     statement.refresh_from_db()
     assert statement.status == "paid"
@@ -363,9 +372,9 @@ def test_api_pay_beyond_balance_is_400_with_the_missing_amount(
 def test_benefit_payments_are_counted_against_the_approved_usage_plan(
     ledger, county_a, hospital_a, funded_a, county_a_officer
 ):
-    from funds.models import FundType
-    from settlement.benefit_selectors import benefit_plan_use
-    from settlement.models import CityMonthlyPlan, PlanPurpose, UsagePlan, UsagePlanLine
+    from funds.ledger.models import FundType
+    from settlement.benefits.selectors import benefit_plan_use
+    from settlement.plans.models import CityMonthlyPlan, PlanPurpose, UsagePlan, UsagePlanLine
 
     march = D(2026, 3, 1)
     city_plan = CityMonthlyPlan.objects.create(
@@ -386,7 +395,9 @@ def test_benefit_payments_are_counted_against_the_approved_usage_plan(
         amount=Decimal("900.00"),
     )
     statement = _approved(hospital_a, county_a_officer, "650.25")
-    benefits.benefit_statement_pay(statement=statement, actor=county_a_officer, paid_on=PAY_DAY)
+    benefits_services.benefit_statement_pay(
+        statement=statement, actor=county_a_officer, paid_on=PAY_DAY
+    )
 
     (use,) = benefit_plan_use(counties=[county_a], months=[march])
     assert (use.fund_code, use.planned, use.paid) == (
@@ -415,7 +426,7 @@ def test_demo_adds_institutions_and_paid_settlements_once(db):
 
 @pytest.fixture
 def pharmacy_a(ledger, county_a, city_clerk):
-    return institutions.institution_admit(
+    return institutions_services.institution_admit(
         county=county_a,
         kind="pharmacy",
         code="P37081100001",
@@ -432,7 +443,7 @@ def pharmacy_a(ledger, county_a, city_clerk):
 def accounts_300(ledger, county_a, make_person, post):
     """Two people of county A with 300.00 and 50.00 in their personal accounts; the control
     account holds the same 350.00."""
-    from enrollment.models import PersonalAccountMovement
+    from enrollment.personal_accounts.models import PersonalAccountMovement
 
     rich = make_person(county_a, Scope.FLEXIBLE, name="李四")
     poor = make_person(county_a, Scope.FLEXIBLE, name="王五")
@@ -475,7 +486,7 @@ SPENDING_HEADER = "药店代码,身份证号,月份,金额\n"
 
 
 def _subledger(person):
-    from enrollment.selectors import personal_account_total
+    from enrollment.personal_accounts.selectors import personal_account_total
 
     return personal_account_total(municipality=person.municipality, county=person.county)
 
@@ -489,7 +500,7 @@ def test_pharmacy_spending_debits_each_account_and_the_control_together(
         f"P37081100001,{rich.id_number},2026-03,179.65\n"
         f"P37081100001,{poor.id_number},2026-03,0.01\n"
     ).encode()
-    result = benefits.pharmacy_spending_import(
+    result = benefits_services.pharmacy_spending_import(
         municipality=ledger,
         file_name="march.csv",
         content=content,
@@ -501,7 +512,7 @@ def test_pharmacy_spending_debits_each_account_and_the_control_together(
     _expenditure, pharmacy_account = _accounts(ledger, county_a, "310200")
     assert balance(pharmacy_account) == Decimal("300.01")
     with pytest.raises(ValidationError) as raised:
-        benefits.pharmacy_spending_import(
+        benefits_services.pharmacy_spending_import(
             municipality=ledger,
             file_name="march.csv",
             content=content,
@@ -522,7 +533,7 @@ def test_pharmacy_spending_never_takes_an_account_below_zero_and_imports_nothing
         f"P37081100001,{poor.id_number},2026-03,10.01\n"
         f"P99999999999,{rich.id_number},2026-03,1.00\n"
     ).encode()
-    result = benefits.pharmacy_spending_import(
+    result = benefits_services.pharmacy_spending_import(
         municipality=ledger,
         file_name="bad.csv",
         content=content,
@@ -540,7 +551,7 @@ def test_suspended_pharmacy_spending_is_refused(ledger, pharmacy_a, accounts_300
     rich, _poor, control = accounts_300
     DesignatedInstitution.objects.filter(pk=pharmacy_a.pk).update(status="suspended")
     content = (SPENDING_HEADER + f"P37081100001,{rich.id_number},2026-03,10.00\n").encode()
-    result = benefits.pharmacy_spending_import(
+    result = benefits_services.pharmacy_spending_import(
         municipality=ledger,
         file_name="s.csv",
         content=content,
@@ -557,7 +568,8 @@ def test_auditor_cannot_import_pharmacy_spending(api_for, client_for, auditor, a
     rich, _poor, control = accounts_300
     content = (SPENDING_HEADER + f"P37081100001,{rich.id_number},2026-03,10.00\n").encode()
     response = client_for(auditor).post(
-        reverse("funds:pharmacy_spending_import"), {"file": SimpleUploadedFile("a.csv", content)}
+        reverse("settlement:pharmacy_spending_import"),
+        {"file": SimpleUploadedFile("a.csv", content)},
     )
     assert response.status_code == 403
     response = api_for(auditor).post(
@@ -573,10 +585,10 @@ def test_every_benefit_page_renders_for_the_agency_clerk(client_for, city_clerk,
     statement = _statement(hospital_a, city_clerk, "10.00")
     client = client_for(city_clerk)
     for name, args in (
-        ("funds:benefit_list", []),
-        ("funds:benefit_enter", []),
-        ("funds:benefit_import", []),
-        ("funds:pharmacy_spending_import", []),
-        ("funds:benefit_detail", [statement.pk]),
+        ("settlement:benefit_list", []),
+        ("settlement:benefit_enter", []),
+        ("settlement:benefit_import", []),
+        ("settlement:pharmacy_spending_import", []),
+        ("settlement:benefit_detail", [statement.pk]),
     ):
         assert client.get(reverse(name, args=args)).status_code == 200, name

@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from funds import budgets
-from funds.models import ExpenditureQuota, FundBudget, FundType
-from funds.services import fund_types_ensure
+from funds.budgets import services
+from funds.budgets.models import ExpenditureQuota, FundBudget
+from funds.ledger.models import FundType
+from funds.ledger.services import fund_types_ensure
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def fund(jining):
 
 @pytest.fixture
 def budget(jining, fund, city_clerk):
-    return budgets.fund_budget_draft(
+    return services.fund_budget_draft(
         municipality=jining,
         year=2026,
         fund_type=fund,
@@ -119,8 +120,8 @@ def test_quota_form_refuses_nonsense_without_a_500(budget, client_for, city_cler
 def test_county_officer_reads_only_their_quota(
     budget, client_for, city_clerk, county_a, county_b, county_a_officer
 ):
-    budgets.expenditure_quota_set(budget=budget, county=county_a, amount="10.00", actor=city_clerk)
-    budgets.expenditure_quota_set(budget=budget, county=county_b, amount="20.00", actor=city_clerk)
+    services.expenditure_quota_set(budget=budget, county=county_a, amount="10.00", actor=city_clerk)
+    services.expenditure_quota_set(budget=budget, county=county_b, amount="20.00", actor=city_clerk)
     client = client_for(county_a_officer)
     page = client.get(reverse("funds:quota_list"))
     assert [quota.county for quota in page.context["object_list"]] == [county_a]
@@ -132,12 +133,14 @@ def test_county_officer_reads_only_their_quota(
 def test_carry_forward_from_an_approved_budget(
     budget, client_for, city_clerk, bureau_approver, county_a, auditor
 ):
-    budgets.expenditure_quota_set(budget=budget, county=county_a, amount="100.00", actor=city_clerk)
+    services.expenditure_quota_set(
+        budget=budget, county=county_a, amount="100.00", actor=city_clerk
+    )
     url = reverse("funds:quota_carry_forward", args=[budget.pk])
     client_for(city_clerk).post(url)  # still a draft: refused with a message
     assert not ExpenditureQuota.objects.filter(year=2027).exists()
-    budgets.fund_budget_submit(budget=budget, actor=city_clerk)
-    budgets.fund_budget_approve(budget=budget, actor=bureau_approver)
+    services.fund_budget_submit(budget=budget, actor=city_clerk)
+    services.fund_budget_approve(budget=budget, actor=bureau_approver)
     assert client_for(auditor).post(url).status_code == 403
     assert not ExpenditureQuota.objects.filter(year=2027).exists()
     assert client_for(city_clerk).post(url).status_code == 302

@@ -9,12 +9,15 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from enrollment import services as enrollment_services
-from enrollment.models import CollectionBatch, PersonalAccountMovement, Scope
-from enrollment.selectors import personal_account_total
-from funds import collections
-from funds.models import Account, JournalEntry
-from funds.selectors import account_for, ledger_verify
+from enrollment.collection_files import services as collection_files_services
+from enrollment.collection_files.models import CollectionBatch
+from enrollment.contributions import services as contributions_services
+from enrollment.people.models import Scope
+from enrollment.personal_accounts.models import PersonalAccountMovement
+from enrollment.personal_accounts.selectors import personal_account_total
+from funds.booking import services as booking_services
+from funds.ledger.models import Account, JournalEntry
+from funds.ledger.selectors import account_for, ledger_verify
 from tests.enrollment.conftest import make_employer, make_person  # noqa: F401
 from tests.funds.conftest import balance
 
@@ -45,7 +48,7 @@ def assessed(ledger, county_a, county_b, make_employer, make_person, city_clerk)
     employees = [make_person(county_a, employer=employer, wage="60000.00") for _ in range(2)]
     flexible = make_person(county_b, Scope.FLEXIBLE)
     retiree = make_person(county_a, Scope.RETIREE)
-    enrollment_services.assessment_run(municipality=ledger, month=MONTH, actor=city_clerk)
+    contributions_services.assessment_run(municipality=ledger, month=MONTH, actor=city_clerk)
     return employer, employees, flexible, retiree
 
 
@@ -58,7 +61,7 @@ def batch(ledger, city_clerk, assessed) -> CollectionBatch:
         f"{flexible.id_number},2024-06,700.00",  # 670.00 owed: 30.00 over-paid
         "110105194912310021,2024-06,5.00",  # nobody: the city level keeps it
     ]
-    return enrollment_services.collection_file_import(
+    return collection_files_services.collection_file_import(
         municipality=ledger,
         file_name="tax-2024-06.csv",
         content=("\n".join(lines) + "\n").encode(),
@@ -80,7 +83,7 @@ def _ledger_state():
 def test_batch_posts_exact_amounts_per_county_and_fund(
     ledger, batch, county_a, county_b, finance_officer
 ):
-    entries = collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
+    entries = booking_services.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
 
     by_key = {entry.idempotency_key: entry for entry in entries}
     a, b = county_a.code, county_b.code
@@ -119,7 +122,7 @@ def test_batch_posts_exact_amounts_per_county_and_fund(
 
 
 def test_control_equals_subledger_after_posting(ledger, batch, county_a, finance_officer):
-    collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
+    booking_services.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
 
     assert personal_account_total(municipality=ledger, county=county_a) == Decimal("200.00")
     assert balance(_control(ledger, county_a)) == Decimal("200.00")
@@ -128,11 +131,11 @@ def test_control_equals_subledger_after_posting(ledger, batch, county_a, finance
 
 
 def test_reposting_a_posted_batch_is_refused_and_changes_nothing(ledger, batch, finance_officer):
-    collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
+    booking_services.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
     before = _ledger_state()
 
     with pytest.raises(ValidationError) as error:
-        collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
+        booking_services.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
 
     assert error.value.code == "already_posted"
     assert _ledger_state() == before
@@ -141,9 +144,9 @@ def test_reposting_a_posted_batch_is_refused_and_changes_nothing(ledger, batch, 
 def test_maternity_is_its_own_fund_where_not_unified(
     ledger, batch, county_a, finance_officer, monkeypatch
 ):
-    monkeypatch.setattr(collections, "pooling_model_for", lambda county, month: None)
+    monkeypatch.setattr(booking_services, "pooling_model_for", lambda county, month: None)
 
-    collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
+    booking_services.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
 
     assert balance(_account(ledger, county_a, "310100")) == Decimal("700.00")
     assert balance(_account(ledger, county_a, "920100")) == Decimal("100.00")
@@ -158,15 +161,19 @@ def test_failure_half_way_leaves_ledger_and_batch_as_they_were(
     def explode(**kwargs):
         raise RuntimeError("subledger down")
 
-    monkeypatch.setattr(collections.enrollment_services, "collection_batch_mark_posted", explode)
+    monkeypatch.setattr(
+        booking_services.collection_files_services, "collection_batch_mark_posted", explode
+    )
     with pytest.raises(RuntimeError):
-        collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
+        booking_services.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
 
     assert _ledger_state() == before
     batch.refresh_from_db()
     assert batch.status == CollectionBatch.Status.READY
     monkeypatch.undo()
-    assert len(collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)) == 7
+    assert (
+        len(booking_services.collection_batch_post(batch=batch, actor=finance_officer, on=ON)) == 7
+    )
 
 
 # Retiree credits -----------------------------------------------------------------------------
@@ -176,9 +183,9 @@ def test_retiree_credits_are_balanced_per_fund_and_idempotent(
     ledger, batch, county_a, finance_officer, assessed
 ):
     retiree = assessed[3]
-    collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
+    booking_services.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
 
-    result = collections.retiree_credits_post(
+    result = booking_services.retiree_credits_post(
         municipality=ledger, month=MONTH, actor=finance_officer
     )
 
@@ -203,7 +210,7 @@ def test_retiree_credits_are_balanced_per_fund_and_idempotent(
     assert ledger_verify(municipality=ledger).ok
 
     before = _ledger_state()
-    again = collections.retiree_credits_post(
+    again = booking_services.retiree_credits_post(
         municipality=ledger, month=MONTH, actor=finance_officer
     )
     assert (again.credited, again.entries) == (0, [])
@@ -214,7 +221,9 @@ def test_retiree_credits_refused_without_pooled_income(ledger, assessed, finance
     before = _ledger_state()
 
     with pytest.raises(ValidationError) as error:
-        collections.retiree_credits_post(municipality=ledger, month=MONTH, actor=finance_officer)
+        booking_services.retiree_credits_post(
+            municipality=ledger, month=MONTH, actor=finance_officer
+        )
 
     assert error.value.code == "negative_balance"
     assert _ledger_state()[0] == before[0]
@@ -226,7 +235,7 @@ def test_retiree_credits_refused_without_pooled_income(ledger, assessed, finance
 
 def test_top_up_lands_in_the_pooled_fund_only(ledger, county_a, city_clerk, assessed):
     person = assessed[1][0]
-    entries = collections.top_up_book(
+    entries = booking_services.top_up_book(
         person=person,
         case="retiring_short",
         on=D(2024, 6, 10),
@@ -242,7 +251,7 @@ def test_top_up_lands_in_the_pooled_fund_only(ledger, county_a, city_clerk, asse
     assert not Account.objects.filter(fund_type__code="310200").exclude(balance=0).exists()
     assert PersonalAccountMovement.objects.count() == 0
 
-    again = collections.top_up_book(
+    again = booking_services.top_up_book(
         person=person,
         case="retiring_short",
         on=D(2024, 6, 10),
@@ -252,7 +261,7 @@ def test_top_up_lands_in_the_pooled_fund_only(ledger, county_a, city_clerk, asse
     )
     assert [entry.pk for entry in again] == [entry.pk for entry in entries]
     with pytest.raises(ValidationError):
-        collections.top_up_book(
+        booking_services.top_up_book(
             person=person,
             case="retiring_short",
             on=D(2024, 6, 10),
@@ -269,7 +278,7 @@ def test_top_up_lands_in_the_pooled_fund_only(ledger, county_a, city_clerk, asse
 def test_verify_ledger_fails_when_the_subledger_is_tampered(
     ledger, batch, county_a, finance_officer
 ):
-    collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
+    booking_services.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE enrollment_personalaccountmovement SET amount = amount + 1 WHERE id = %s",
@@ -337,7 +346,7 @@ def test_api_posts_a_batch_once(api_for, finance_officer, batch):
 
 
 def test_api_retiree_credits_and_top_up(api_for, finance_officer, city_clerk, batch, assessed):
-    collections.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
+    booking_services.collection_batch_post(batch=batch, actor=finance_officer, on=ON)
     api = api_for(finance_officer)
     credited = api.post("/api/retiree-credits/post/", {"month": "2024-06"}, format="json")
     assert credited.status_code == 200 and credited.json()["credited"] == 1
@@ -345,10 +354,15 @@ def test_api_retiree_credits_and_top_up(api_for, finance_officer, city_clerk, ba
     person = assessed[1][0]
     booked = api_for(city_clerk).post(
         "/api/top-ups/book/",
-        {"person": person.pk, "case": "retiring_short", "on": "2024-06-10",
-         "months_paid": 100, "last_base": "5000.00"},
+        {
+            "person": person.pk,
+            "case": "retiring_short",
+            "on": "2024-06-10",
+            "months_paid": 100,
+            "last_base": "5000.00",
+        },
         format="json",
-    )  # fmt: skip
+    )
     assert booked.status_code == 201
     assert [entry["fund"] for entry in booked.json()] == ["310100"]
 
@@ -371,9 +385,13 @@ def test_county_officer_books_top_ups_only_in_their_county(
 
     response = client.post(
         reverse("funds:top_up_book", args=[person_a.pk]),
-        {"case": "retiring_short", "on": "2024-06-10", "months_paid": "100",
-         "last_base": "5000.00"},
-    )  # fmt: skip
+        {
+            "case": "retiring_short",
+            "on": "2024-06-10",
+            "months_paid": "100",
+            "last_base": "5000.00",
+        },
+    )
     assert response.status_code == 302
     assert JournalEntry.objects.get().fund_type.code == "310100"
 

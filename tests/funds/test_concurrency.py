@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from funds import services
-from funds.models import Posting
-from funds.selectors import ledger_verify
-from funds.services import PostingLine
+from funds.ledger import services
+from funds.ledger.models import Posting
+from funds.ledger.selectors import ledger_verify
+from funds.ledger.services import PostingLine
 from tests.funds.conftest import JAN, balance
 
 THREADS = 8
@@ -24,14 +24,29 @@ def test_threads_posting_to_the_same_accounts_keep_exact_balances(
     city_tax = city_income.__class__.objects.get(
         municipality=ledger, county=None, owner="tax_bureau", fund_type=city_income.fund_type
     )
-    services.entry_post(municipality=ledger, kind="collection", month=JAN, effective_date=JAN,
-                        memo="", actor=None, idempotency_key="fund-a",
-                        lines=[PostingLine(tax_a, Decimal("-1000.00")),
-                               PostingLine(income_a, Decimal("1000.00"))])  # fmt: skip
-    services.entry_post(municipality=ledger, kind="collection", month=JAN, effective_date=JAN,
-                        memo="", actor=None, idempotency_key="fund-city",
-                        lines=[PostingLine(city_tax, Decimal("-1000.00")),
-                               PostingLine(city_income, Decimal("1000.00"))])  # fmt: skip
+    services.entry_post(
+        municipality=ledger,
+        kind="collection",
+        month=JAN,
+        effective_date=JAN,
+        memo="",
+        actor=None,
+        idempotency_key="fund-a",
+        lines=[PostingLine(tax_a, Decimal("-1000.00")), PostingLine(income_a, Decimal("1000.00"))],
+    )
+    services.entry_post(
+        municipality=ledger,
+        kind="collection",
+        month=JAN,
+        effective_date=JAN,
+        memo="",
+        actor=None,
+        idempotency_key="fund-city",
+        lines=[
+            PostingLine(city_tax, Decimal("-1000.00")),
+            PostingLine(city_income, Decimal("1000.00")),
+        ],
+    )
     errors: list[BaseException] = []
     start = threading.Barrier(THREADS)
 
@@ -41,21 +56,40 @@ def test_threads_posting_to_the_same_accounts_keep_exact_balances(
             for step in range(POSTS_PER_THREAD):
                 if number % 2 == 0:
                     # Lines listed income first …
-                    lines = [PostingLine(income_a, Decimal("-1.00")),
-                             PostingLine(city_income, Decimal("1.00"))]  # fmt: skip
+                    lines = [
+                        PostingLine(income_a, Decimal("-1.00")),
+                        PostingLine(city_income, Decimal("1.00")),
+                    ]
                 else:
                     # … and city first: locking in line order would deadlock.
-                    lines = [PostingLine(city_income, Decimal("-0.50")),
-                             PostingLine(income_a, Decimal("0.50"))]  # fmt: skip
-                services.entry_post(municipality=ledger, kind="transfer", month=JAN,
-                                    effective_date=JAN, memo="", actor=None,
-                                    idempotency_key=f"t{number}-{step}", lines=lines)  # fmt: skip
+                    lines = [
+                        PostingLine(city_income, Decimal("-0.50")),
+                        PostingLine(income_a, Decimal("0.50")),
+                    ]
+                services.entry_post(
+                    municipality=ledger,
+                    kind="transfer",
+                    month=JAN,
+                    effective_date=JAN,
+                    memo="",
+                    actor=None,
+                    idempotency_key=f"t{number}-{step}",
+                    lines=lines,
+                )
                 # Every thread also replays one shared key: exactly one entry results.
-                services.entry_post(municipality=ledger, kind="collection", month=JAN,
-                                    effective_date=JAN, memo="", actor=None,
-                                    idempotency_key=f"shared-{step}",
-                                    lines=[PostingLine(tax_a, Decimal("-2.00")),
-                                           PostingLine(income_a, Decimal("2.00"))])  # fmt: skip
+                services.entry_post(
+                    municipality=ledger,
+                    kind="collection",
+                    month=JAN,
+                    effective_date=JAN,
+                    memo="",
+                    actor=None,
+                    idempotency_key=f"shared-{step}",
+                    lines=[
+                        PostingLine(tax_a, Decimal("-2.00")),
+                        PostingLine(income_a, Decimal("2.00")),
+                    ],
+                )
         except BaseException as error:  # noqa: BLE001 - reported to the main thread
             errors.append(error)
         finally:

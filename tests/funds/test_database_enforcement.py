@@ -4,8 +4,8 @@ inserts, zero amounts, negative balances and postings into closed months."""
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from funds import services
-from funds.models import Account, Posting
+from funds.ledger import services
+from funds.ledger.models import Account, Posting
 from tests.funds.conftest import JAN, balance
 
 pytestmark = [
@@ -55,9 +55,16 @@ def _insert_posting(entry, account, amount: str, balance_after: str = "0") -> No
     _sql(
         "INSERT INTO funds_posting (entry_id, account_id, amount, balance_after, fund_type_id,"
         " month, effective_date) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-        [entry.pk, account.pk, amount, balance_after, account.fund_type_id, entry.month,
-         entry.effective_date],
-    )  # fmt: skip
+        [
+            entry.pk,
+            account.pk,
+            amount,
+            balance_after,
+            account.fund_type_id,
+            entry.month,
+            entry.effective_date,
+        ],
+    )
 
 
 def test_unbalanced_insert_is_refused_at_commit(entry, income_a):

@@ -7,11 +7,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from funds import deficits, history
-from funds.models import Account, ApplicationStatus, FundType, JournalEntry
-from funds.selectors import account_for
-from funds.services import PostingLine, entry_post
-from funds.year_results import county_year_results
+from funds.history import services as history_services
+from funds.history.models import ApplicationStatus
+from funds.ledger.models import Account, FundType, JournalEntry
+from funds.ledger.selectors import account_for
+from funds.ledger.services import PostingLine, entry_post
+from funds.reports.selectors import county_year_results
+from settlement.yearend import selectors
+from settlement.yearend import services as yearend_services
 
 POOLED = "310100"
 D = Decimal
@@ -28,8 +31,9 @@ def _fund():
 
 
 def _acct(municipality, county, kind, owner=None):
-    return account_for(municipality=municipality, county=county, kind=kind, fund_code=POOLED,
-                       owner=owner)  # fmt: skip
+    return account_for(
+        municipality=municipality, county=county, kind=kind, fund_code=POOLED, owner=owner
+    )
 
 
 def _pdf(name="申请.pdf", content=b"%PDF-1.4 application"):
@@ -42,10 +46,15 @@ def move(ledger):
 
     def post(kind, day, source, target, amount):
         return entry_post(
-            municipality=ledger, kind=kind, month=day.replace(day=1), effective_date=day,
-            memo="test", actor=None, idempotency_key=f"t:{next(counter)}",
+            municipality=ledger,
+            kind=kind,
+            month=day.replace(day=1),
+            effective_date=day,
+            memo="test",
+            actor=None,
+            idempotency_key=f"t:{next(counter)}",
             lines=[PostingLine(source, -D(amount)), PostingLine(target, D(amount))],
-        )  # fmt: skip
+        )
 
     return post
 
@@ -56,8 +65,9 @@ def _year_of(ledger, county, move, *, collected, paid, day_in=None, day_out=None
     tax = _acct(ledger, county, Account.Kind.COUNTERPARTY, Account.Owner.TAX_BUREAU)
     income = _acct(ledger, county, Account.Kind.INCOME)
     spending = _acct(ledger, county, Account.Kind.EXPENDITURE)
-    institutions = _acct(ledger, county, Account.Kind.COUNTERPARTY,
-                         Account.Owner.DESIGNATED_INSTITUTION)  # fmt: skip
+    institutions = _acct(
+        ledger, county, Account.Kind.COUNTERPARTY, Account.Owner.DESIGNATED_INSTITUTION
+    )
     government = _acct(ledger, county, Account.Kind.COUNTERPARTY, Account.Owner.COUNTY_GOVERNMENT)
     day_in = day_in or datetime.date(2026, 3, 10)
     day_out = day_out or datetime.date(2026, 4, 10)
@@ -79,8 +89,10 @@ def test_year_result_counts_collections_and_benefits_only(ledger, county_a, move
     _year_of(ledger, county_a, move, collected="1000.00", paid="3000.01")
     (result,) = county_year_results(municipality=ledger, year=2026, county=county_a)
     assert (result.revenue, result.spending, result.result) == (
-        D("1000.00"), D("3000.01"), D("-2000.01"),
-    )  # fmt: skip
+        D("1000.00"),
+        D("3000.01"),
+        D("-2000.01"),
+    )
     assert result.deficit == D("2000.01")
     assert result.before_accession == D("0.00")  # joined 2020 (unified model)
     assert county_year_results(municipality=ledger, year=2025) == []
@@ -90,41 +102,51 @@ def test_deficit_covered_from_history_then_shared_half_up(
     ledger, county_a, move, city_fund, city_clerk, county_a_officer, bureau_approver
 ):
     _year_of(ledger, county_a, move, collected="1000.00", paid="3000.01")
-    balance = history.historical_balance_register(
-        county=county_a, fund_type=_fund(), cutover_date=datetime.date(2019, 12, 31),
-        demand_deposit=D("1000.00"), deposits=[], actor=city_clerk,
+    balance = history_services.historical_balance_register(
+        county=county_a,
+        fund_type=_fund(),
+        cutover_date=datetime.date(2019, 12, 31),
+        demand_deposit=D("1000.00"),
+        deposits=[],
+        actor=city_clerk,
         today=datetime.date(2026, 1, 20),
-    )  # fmt: skip
+    )
     assert balance.frozen_available == D("700.00")
-    application = deficits.deficit_apply(
-        county=county_a, fund_type=_fund(), year=2026, reason="住院费用增长",
-        attachment=_pdf(), actor=county_a_officer,
-    )  # fmt: skip
+    application = yearend_services.deficit_apply(
+        county=county_a,
+        fund_type=_fund(),
+        year=2026,
+        reason="住院费用增长",
+        attachment=_pdf(),
+        actor=county_a_officer,
+    )
     assert application.deficit == D("2000.01")
-    deficits.deficit_decide(application=application, actor=city_clerk, step="review")
-    application = deficits.deficit_decide(application=application, actor=bureau_approver,
-                                          step="approve", today=TODAY)  # fmt: skip
+    yearend_services.deficit_decide(application=application, actor=city_clerk, step="review")
+    application = yearend_services.deficit_decide(
+        application=application, actor=bureau_approver, step="approve", today=TODAY
+    )
     # 700.00 from history; the rest 1,300.01 × 50 % = 650.005 → city 650.01, county 650.00.
     assert application.status == ApplicationStatus.APPROVED
     assert (application.from_history, application.city_share, application.county_share) == (
-        D("700.00"), D("650.01"), D("650.00"),
-    )  # fmt: skip
+        D("700.00"),
+        D("650.01"),
+        D("650.00"),
+    )
     spending = _acct(ledger, county_a, Account.Kind.EXPENDITURE)
     special = _acct(ledger, county_a, Account.Kind.FISCAL_SPECIAL)
-    government = _acct(ledger, county_a, Account.Kind.COUNTERPARTY,
-                       Account.Owner.COUNTY_GOVERNMENT)  # fmt: skip
+    government = _acct(ledger, county_a, Account.Kind.COUNTERPARTY, Account.Owner.COUNTY_GOVERNMENT)
     assert spending.balance == D("2000.01")
     assert (special.balance, special.frozen_amount) == (D("0.00"), D("0.00"))
     city_fund.refresh_from_db()
     assert city_fund.balance == D("10000.00") + D("300.00") - D("650.01")
-    entries = list(deficits.deficit_entries(application).order_by("pk"))
+    entries = list(selectors.deficit_entries(application).order_by("pk"))
     assert [entry.kind for entry in entries] == ["transfer", "subsidy", "subsidy"]
     # −3000.01 opening, −1000 historical opening, −650.00 share.
     assert government.balance == D("-4650.01")
     # Booking again (a replay) posts nothing twice.
-    split = deficits.application_split(application)
+    split = selectors.application_split(application)
     before = JournalEntry.objects.count()
-    deficits._book(application, split, bureau_approver, TODAY)
+    yearend_services._book(application, split, bureau_approver, TODAY)
     assert JournalEntry.objects.count() == before
     # Subsidies do not change the year's result.
     (result,) = county_year_results(municipality=ledger, year=2026, county=county_a)
@@ -136,42 +158,82 @@ def test_pre_accession_deficit_is_the_countys_alone(
 ):
     county_b.accession_date = datetime.date(2026, 7, 1)
     county_b.save(update_fields=["accession_date"])
-    _year_of(ledger, county_b, move, collected="100.00", paid="600.00",
-             day_in=datetime.date(2026, 3, 1), day_out=datetime.date(2026, 3, 15))  # fmt: skip
-    _year_of(ledger, county_b, move, collected="1000.00", paid="1500.01",
-             day_in=datetime.date(2026, 8, 1), day_out=datetime.date(2026, 9, 1))  # fmt: skip
+    _year_of(
+        ledger,
+        county_b,
+        move,
+        collected="100.00",
+        paid="600.00",
+        day_in=datetime.date(2026, 3, 1),
+        day_out=datetime.date(2026, 3, 15),
+    )
+    _year_of(
+        ledger,
+        county_b,
+        move,
+        collected="1000.00",
+        paid="1500.01",
+        day_in=datetime.date(2026, 8, 1),
+        day_out=datetime.date(2026, 9, 1),
+    )
     (result,) = county_year_results(municipality=ledger, year=2026, county=county_b)
     assert (result.deficit, result.before_accession) == (D("1000.01"), D("-500.00"))
-    application = deficits.deficit_apply(
-        county=county_b, fund_type=_fund(), year=2026, reason="缺口", attachment=_pdf(),
+    application = yearend_services.deficit_apply(
+        county=county_b,
+        fund_type=_fund(),
+        year=2026,
+        reason="缺口",
+        attachment=_pdf(),
         actor=county_b_officer,
-    )  # fmt: skip
+    )
     assert application.before_accession == D("500.00")
-    deficits.deficit_decide(application=application, actor=city_clerk, step="review")
-    application = deficits.deficit_decide(application=application, actor=bureau_approver,
-                                          step="approve", today=TODAY)  # fmt: skip
+    yearend_services.deficit_decide(application=application, actor=city_clerk, step="review")
+    application = yearend_services.deficit_decide(
+        application=application, actor=bureau_approver, step="approve", today=TODAY
+    )
     # No history; 500.00 before accession falls on the county; 500.01 × 50 % = 250.005 → 250.01.
     assert (application.from_history, application.city_share, application.county_share) == (
-        D("0.00"), D("250.01"), D("750.00"),
-    )  # fmt: skip
+        D("0.00"),
+        D("250.01"),
+        D("750.00"),
+    )
 
 
-def test_refusals_and_return(ledger, county_a, county_b, move, county_a_officer, city_clerk,
-                             bureau_approver):  # fmt: skip
+def test_refusals_and_return(
+    ledger, county_a, county_b, move, county_a_officer, city_clerk, bureau_approver
+):
     with pytest.raises(ValidationError) as none:
-        deficits.deficit_apply(county=county_a, fund_type=_fund(), year=2026, reason="x",
-                               attachment=_pdf(), actor=county_a_officer)  # fmt: skip
+        yearend_services.deficit_apply(
+            county=county_a,
+            fund_type=_fund(),
+            year=2026,
+            reason="x",
+            attachment=_pdf(),
+            actor=county_a_officer,
+        )
     assert "year" in none.value.message_dict
     _year_of(ledger, county_a, move, collected="1.00", paid="2.00")
     with pytest.raises(ValidationError) as bad_type:
-        deficits.deficit_apply(county=county_a, fund_type=_fund(), year=2026, reason="x",
-                               attachment=_pdf("a.exe"), actor=county_a_officer)  # fmt: skip
+        yearend_services.deficit_apply(
+            county=county_a,
+            fund_type=_fund(),
+            year=2026,
+            reason="x",
+            attachment=_pdf("a.exe"),
+            actor=county_a_officer,
+        )
     assert "attachment" in bad_type.value.message_dict
     with pytest.raises(ValidationError) as other:
-        deficits.deficit_apply(county=county_b, fund_type=_fund(), year=2026, reason="x",
-                               attachment=_pdf(), actor=county_a_officer)  # fmt: skip
+        yearend_services.deficit_apply(
+            county=county_b,
+            fund_type=_fund(),
+            year=2026,
+            reason="x",
+            attachment=_pdf(),
+            actor=county_a_officer,
+        )
     assert "county" in other.value.message_dict
-    application = deficits.deficit_apply(
+    application = yearend_services.deficit_apply(
         county=county_a,
         fund_type=_fund(),
         year=2026,
@@ -180,19 +242,34 @@ def test_refusals_and_return(ledger, county_a, county_b, move, county_a_officer,
         actor=county_a_officer,
     )
     with pytest.raises(ValidationError) as twice:
-        deficits.deficit_apply(county=county_a, fund_type=_fund(), year=2026, reason="x",
-                               attachment=_pdf(), actor=county_a_officer)  # fmt: skip
+        yearend_services.deficit_apply(
+            county=county_a,
+            fund_type=_fund(),
+            year=2026,
+            reason="x",
+            attachment=_pdf(),
+            actor=county_a_officer,
+        )
     assert "year" in twice.value.message_dict
-    deficits.deficit_decide(application=application, actor=city_clerk, step="review")
+    yearend_services.deficit_decide(application=application, actor=city_clerk, step="review")
     with pytest.raises(ValidationError):
-        deficits.deficit_decide(application=application, actor=bureau_approver, step="return")
-    returned = deficits.deficit_decide(application=application, actor=bureau_approver,
-                                       step="return", reason="材料不全")  # fmt: skip
+        yearend_services.deficit_decide(
+            application=application, actor=bureau_approver, step="return"
+        )
+    returned = yearend_services.deficit_decide(
+        application=application, actor=bureau_approver, step="return", reason="材料不全"
+    )
     assert returned.status == ApplicationStatus.RETURNED
     assert returned.decided_by == bureau_approver
     # After a return the county may apply again.
-    deficits.deficit_apply(county=county_a, fund_type=_fund(), year=2026, reason="补充材料",
-                           attachment=_pdf(), actor=county_a_officer)  # fmt: skip
+    yearend_services.deficit_apply(
+        county=county_a,
+        fund_type=_fund(),
+        year=2026,
+        reason="补充材料",
+        attachment=_pdf(),
+        actor=county_a_officer,
+    )
 
 
 def test_pages_and_api(
@@ -210,27 +287,41 @@ def test_pages_and_api(
 ):
     _year_of(ledger, county_a, move, collected="1.00", paid="2.01")
     officer = client_for(county_a_officer)
-    assert officer.get("/funds/deficits/apply/").status_code == 200
-    listing = officer.get("/funds/deficits/?year=2026")
+    assert officer.get("/settlement/deficits/apply/").status_code == 200
+    listing = officer.get("/settlement/deficits/?year=2026")
     assert listing.status_code == 200 and "-1.01" in listing.content.decode()
-    assert officer.get("/funds/deficits/?year=abc").status_code == 200
-    bad = officer.post("/funds/deficits/apply/", {"county": county_a.pk, "fund_type": _fund().pk,
-                                                  "year": 2026, "reason": "x"})  # fmt: skip
+    assert officer.get("/settlement/deficits/?year=abc").status_code == 200
+    bad = officer.post(
+        "/settlement/deficits/apply/",
+        {"county": county_a.pk, "fund_type": _fund().pk, "year": 2026, "reason": "x"},
+    )
     assert bad.status_code == 400
-    good = officer.post("/funds/deficits/apply/", {
-        "county": county_a.pk, "fund_type": _fund().pk, "year": 2026, "reason": "x",
-        "attachment": _pdf(),
-    })  # fmt: skip
+    good = officer.post(
+        "/settlement/deficits/apply/",
+        {
+            "county": county_a.pk,
+            "fund_type": _fund().pk,
+            "year": 2026,
+            "reason": "x",
+            "attachment": _pdf(),
+        },
+    )
     assert good.status_code == 302, good.content.decode()[:2000]
     pk = int(good["Location"].rstrip("/").split("/")[-1])
-    assert client_for(county_b_officer).get(f"/funds/deficits/{pk}/").status_code == 404
-    assert client_for(auditor).get(f"/funds/deficits/{pk}/").status_code == 200
-    assert client_for(auditor).post(f"/funds/deficits/{pk}/", {"step": "review"}).status_code == 403
-    assert client_for(city_clerk).post(f"/funds/deficits/{pk}/",
-                                       {"step": "review"}).status_code == 302  # fmt: skip
+    assert client_for(county_b_officer).get(f"/settlement/deficits/{pk}/").status_code == 404
+    assert client_for(auditor).get(f"/settlement/deficits/{pk}/").status_code == 200
+    assert (
+        client_for(auditor).post(f"/settlement/deficits/{pk}/", {"step": "review"}).status_code
+        == 403
+    )
+    assert (
+        client_for(city_clerk).post(f"/settlement/deficits/{pk}/", {"step": "review"}).status_code
+        == 302
+    )
     api = api_for(bureau_approver)
-    assert api.post(f"/api/deficit-applications/{pk}/decide/",
-                    {"step": "return"}).status_code == 400  # fmt: skip
+    assert (
+        api.post(f"/api/deficit-applications/{pk}/decide/", {"step": "return"}).status_code == 400
+    )
     done = api.post(f"/api/deficit-applications/{pk}/decide/", {"step": "approve"})
     assert done.status_code == 200
     assert (done.json()["city_share"], done.json()["county_share"]) == ("0.51", "0.50")
@@ -241,5 +332,5 @@ def test_pages_and_api(
         "/api/deficit-applications/",
         {"county": county_a.pk, "fund_code": POOLED, "year": 2026, "reason": "x"},
         format="multipart",
-    )  # fmt: skip
+    )
     assert missing.status_code == 400 and "attachment" in missing.json()

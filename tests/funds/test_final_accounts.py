@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from funds import services
-from funds.final_accounts import final_accounts, final_accounts_check
-from funds.models import Account, FundType, JournalEntry
-from funds.selectors import account_for
+from funds.ledger import services
+from funds.ledger.models import Account, FundType, JournalEntry
+from funds.ledger.selectors import account_for
+from funds.reports.selectors import final_accounts, final_accounts_check
 from tests.funds.conftest import FEB, JAN, POOLED
 
 D = Decimal
@@ -43,14 +43,26 @@ def year_ledger(ledger, post, county_a, county_b, tax_a, tax_b, income_a, income
     post("r-a", (income_a, "-1000.00"), (city_income, "1000.00"), kind="remittance")
     post("r-b", (income_b, "-600.00"), (fiscal_b, "600.00"), kind="remittance")
     post("f", (city_income, "-1000.00"), (city_fiscal, "1000.00"), kind="remittance")
-    post("d", (city_fiscal, "-400.00"), (city_expenditure, "400.00"), month=FEB,
-         kind="disbursement")  # fmt: skip
-    post("al", (city_expenditure, "-400.00"), (expenditure_a, "400.00"), month=FEB,
-         kind="allocation")  # fmt: skip
-    post("b1", (expenditure_a, "-150.00"), (institution_a, "150.00"), month=FEB,
-         kind="benefit_payment")  # fmt: skip
-    wrong = post("b2", (expenditure_a, "-100.75"), (institution_a, "100.75"), month=FEB,
-                 kind="benefit_payment")  # fmt: skip
+    post(
+        "d", (city_fiscal, "-400.00"), (city_expenditure, "400.00"), month=FEB, kind="disbursement"
+    )
+    post(
+        "al", (city_expenditure, "-400.00"), (expenditure_a, "400.00"), month=FEB, kind="allocation"
+    )
+    post(
+        "b1",
+        (expenditure_a, "-150.00"),
+        (institution_a, "150.00"),
+        month=FEB,
+        kind="benefit_payment",
+    )
+    wrong = post(
+        "b2",
+        (expenditure_a, "-100.75"),
+        (institution_a, "100.75"),
+        month=FEB,
+        kind="benefit_payment",
+    )
     services.entry_reverse(entry=wrong, actor=None, memo="wrong institution")
     post("i", (government_b, "-12.34"), (fiscal_b, "12.34"), month=FEB, kind="interest")
     return ledger
@@ -95,8 +107,11 @@ def test_lines_per_entity_and_city_total_eliminate_inter_level_transfers(
         "benefits": D("150.00"),
     }
     assert (total.opening, total.income, total.expenditure, total.closing) == (
-        D("0.00"), D("1612.34"), D("150.00"), D("1462.34"),
-    )  # fmt: skip
+        D("0.00"),
+        D("1612.34"),
+        D("150.00"),
+        D("1462.34"),
+    )
     assert accounts.balanced and not accounts.unmatched
     assert final_accounts_check(municipality=year_ledger, start=JAN, end=DEC) == []
 
@@ -154,8 +169,9 @@ def test_page_reports_field_errors_not_500(client_for, auditor, ledger):
     assert {"year", "fund"} <= set(form.errors)
 
 
-def test_api_returns_columns_and_400_on_bad_input(api_for, auditor, county_a_officer, county_b,
-                                                  year_ledger):  # fmt: skip
+def test_api_returns_columns_and_400_on_bad_input(
+    api_for, auditor, county_a_officer, county_b, year_ledger
+):
     response = api_for(auditor).get("/api/final-accounts/?year=2026&fund=310100")
     assert response.status_code == 200
     total = response.json()["columns"][-1]

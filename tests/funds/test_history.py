@@ -9,11 +9,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from funds import history
-from funds.models import Account, ApplicationStatus, JournalEntry
-from funds.selectors import account_for
-from funds.services import PostingLine, entry_post
-from funds.tasks import historical_deposits_collect
+from funds.history import services
+from funds.history.models import ApplicationStatus
+from funds.history.tasks import historical_deposits_collect
+from funds.ledger.models import Account, JournalEntry
+from funds.ledger.selectors import account_for
+from funds.ledger.services import PostingLine, entry_post
 
 POOLED = "310100"
 JAN15 = datetime.date(2026, 1, 15)
@@ -21,14 +22,15 @@ D = Decimal
 
 
 def _fund(code=POOLED):
-    from funds.models import FundType
+    from funds.ledger.models import FundType
 
     return FundType.objects.get(code=code)
 
 
 def _acct(municipality, county, kind, owner=None, fund=POOLED):
-    account = account_for(municipality=municipality, county=county, kind=kind, fund_code=fund,
-                          owner=owner)  # fmt: skip
+    account = account_for(
+        municipality=municipality, county=county, kind=kind, fund_code=fund, owner=owner
+    )
     return account
 
 
@@ -41,14 +43,14 @@ def _fresh(account):
 def registered(ledger, county_a, city_clerk):
     """Demand 200,000 + time deposits 500,000 (30 June) and 300,000 (30 September) = 1,000,000;
     the city's 30 % is 300,000: 200,000 at once, 100,000 when the June deposit matures."""
-    return history.historical_balance_register(
+    return services.historical_balance_register(
         county=county_a,
         fund_type=_fund(),
         cutover_date=datetime.date(2019, 12, 31),
         demand_deposit=D("200000.00"),
         deposits=[
-            history.DepositInput(D("300000.00"), datetime.date(2026, 9, 30), "工商银行", "T-2"),
-            history.DepositInput(D("500000.00"), datetime.date(2026, 6, 30), "农业银行", "T-1"),
+            services.DepositInput(D("300000.00"), datetime.date(2026, 9, 30), "工商银行", "T-2"),
+            services.DepositInput(D("500000.00"), datetime.date(2026, 6, 30), "农业银行", "T-1"),
         ],
         actor=city_clerk,
         today=JAN15,
@@ -68,11 +70,11 @@ def test_split_30_70_with_a_time_deposit_maturing_later(ledger, county_a, regist
     assert _fresh(city).balance == D("200000.00")
 
     # Before maturity the job moves nothing more.
-    assert history.time_deposits_collect(today=datetime.date(2026, 6, 29)) == []
+    assert services.time_deposits_collect(today=datetime.date(2026, 6, 29)) == []
     assert _fresh(city).balance == D("200000.00")
 
     # After maturity: the rest of the city's share.
-    booked = history.time_deposits_collect(today=datetime.date(2026, 7, 1))
+    booked = services.time_deposits_collect(today=datetime.date(2026, 7, 1))
     assert len(booked) == 1
     assert _fresh(city).balance == D("300000.00")
     assert _fresh(special).balance == D("700000.00")
@@ -82,23 +84,28 @@ def test_split_30_70_with_a_time_deposit_maturing_later(ledger, county_a, regist
     assert registered.frozen_available == D("700000.00")
 
     # Running twice moves nothing more (also the Celery task).
-    assert history.time_deposits_collect(today=datetime.date(2026, 10, 1)) == []
-    with mock.patch("funds.history.timezone.localdate", return_value=datetime.date(2026, 10, 1)):
+    assert services.time_deposits_collect(today=datetime.date(2026, 10, 1)) == []
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2026, 10, 1)):
         assert historical_deposits_collect() == 0
     assert _fresh(city).balance == D("300000.00")
     assert JournalEntry.objects.filter(kind=JournalEntry.Kind.REMITTANCE).count() == 2
 
 
 def test_a_killed_run_finishes_on_rerun(ledger, county_a, city_clerk):
-    balance = history.historical_balance_register(
-        county=county_a, fund_type=_fund(), cutover_date=datetime.date(2019, 12, 31),
+    balance = services.historical_balance_register(
+        county=county_a,
+        fund_type=_fund(),
+        cutover_date=datetime.date(2019, 12, 31),
         demand_deposit=D("0"),
-        deposits=[history.DepositInput(D("200000.00"), datetime.date(2026, 3, 31), "建设银行"),
-                  history.DepositInput(D("800000.00"), datetime.date(2026, 4, 30), "中国银行")],
-        actor=city_clerk, today=JAN15,
-    )  # fmt: skip
+        deposits=[
+            services.DepositInput(D("200000.00"), datetime.date(2026, 3, 31), "建设银行"),
+            services.DepositInput(D("800000.00"), datetime.date(2026, 4, 30), "中国银行"),
+        ],
+        actor=city_clerk,
+        today=JAN15,
+    )
     city = _acct(ledger, None, Account.Kind.FISCAL_SPECIAL)
-    real = history._collect
+    real = services._collect
     calls = []
 
     def dies_on_second(**kwargs):
@@ -108,13 +115,13 @@ def test_a_killed_run_finishes_on_rerun(ledger, county_a, city_clerk):
         return real(**kwargs)
 
     with (
-        mock.patch("funds.history._collect", side_effect=dies_on_second),
+        mock.patch("funds.history.services._collect", side_effect=dies_on_second),
         pytest.raises(RuntimeError),
     ):
-        history.time_deposits_collect(today=datetime.date(2026, 5, 1))
+        services.time_deposits_collect(today=datetime.date(2026, 5, 1))
     assert _fresh(city).balance == D("200000.00")
-    assert len(history.time_deposits_collect(today=datetime.date(2026, 5, 1))) == 1
-    assert history.time_deposits_collect(today=datetime.date(2026, 5, 2)) == []
+    assert len(services.time_deposits_collect(today=datetime.date(2026, 5, 1))) == 1
+    assert services.time_deposits_collect(today=datetime.date(2026, 5, 2)) == []
     assert _fresh(city).balance == D("300000.00")
     balance.refresh_from_db()
     assert balance.collected == D("300000.00")
@@ -123,32 +130,38 @@ def test_a_killed_run_finishes_on_rerun(ledger, county_a, city_clerk):
 def test_frozen_balance_refused_until_a_release_is_approved(
     ledger, county_a, registered, county_a_officer, city_clerk, bureau_approver
 ):
-    history.time_deposits_collect(today=datetime.date(2026, 7, 1))
+    services.time_deposits_collect(today=datetime.date(2026, 7, 1))
     special = _acct(ledger, county_a, Account.Kind.FISCAL_SPECIAL)
     spending = _acct(ledger, county_a, Account.Kind.EXPENDITURE)
 
     def move(key, amount):
         return entry_post(
-            municipality=ledger, kind=JournalEntry.Kind.TRANSFER,
-            month=datetime.date(2026, 7, 1), effective_date=datetime.date(2026, 7, 2),
-            memo="use", actor=None, idempotency_key=key,
+            municipality=ledger,
+            kind=JournalEntry.Kind.TRANSFER,
+            month=datetime.date(2026, 7, 1),
+            effective_date=datetime.date(2026, 7, 2),
+            memo="use",
+            actor=None,
+            idempotency_key=key,
             lines=[PostingLine(special, -D(amount)), PostingLine(spending, D(amount))],
-        )  # fmt: skip
+        )
 
     with pytest.raises(ValidationError) as refused:
         move("use-1", "0.01")
     assert refused.value.code == "frozen_balance"
     assert "frozen historical balance of 700000.00" in refused.value.messages[0]
 
-    application = history.release_apply(balance=registered, amount=D("1000.00"),
-                                         reason="医院欠款", actor=county_a_officer)  # fmt: skip
+    application = services.release_apply(
+        balance=registered, amount=D("1000.00"), reason="医院欠款", actor=county_a_officer
+    )
     with pytest.raises(ValidationError):  # not reviewed yet
-        history.release_decide(application=application, actor=bureau_approver, step="approve")
-    history.release_decide(application=application, actor=city_clerk, step="review")
+        services.release_decide(application=application, actor=bureau_approver, step="approve")
+    services.release_decide(application=application, actor=city_clerk, step="review")
     with pytest.raises(ValidationError):  # still frozen until the bureau approves
         move("use-2", "1000.00")
-    application = history.release_decide(application=application, actor=bureau_approver,
-                                         step="approve")  # fmt: skip
+    application = services.release_decide(
+        application=application, actor=bureau_approver, step="approve"
+    )
     assert application.status == ApplicationStatus.APPROVED
     assert application.reviewed_by == city_clerk and application.reviewed_at is not None
     assert application.decided_by == bureau_approver and application.decided_at is not None
@@ -160,16 +173,18 @@ def test_frozen_balance_refused_until_a_release_is_approved(
 
 
 def test_nobody_decides_what_they_submitted(registered, city_clerk):
-    application = history.release_apply(balance=registered, amount=D("1.00"), reason="x",
-                                        actor=city_clerk)  # fmt: skip
+    application = services.release_apply(
+        balance=registered, amount=D("1.00"), reason="x", actor=city_clerk
+    )
     with pytest.raises(ValidationError, match="submitted"):
-        history.release_decide(application=application, actor=city_clerk, step="review")
+        services.release_decide(application=application, actor=city_clerk, step="review")
 
 
 def test_release_cannot_exceed_the_frozen_part(registered, county_a_officer):
     with pytest.raises(ValidationError) as refused:
-        history.release_apply(balance=registered, amount=D("700000.01"), reason="x",
-                              actor=county_a_officer)  # fmt: skip
+        services.release_apply(
+            balance=registered, amount=D("700000.01"), reason="x", actor=county_a_officer
+        )
     assert "amount" in refused.value.message_dict
 
 
@@ -182,18 +197,24 @@ def test_database_refuses_a_balance_below_the_frozen_amount(ledger, county_a, re
 
 def test_registration_refusals(ledger, county_a, registered, city_clerk):
     with pytest.raises(ValidationError) as twice:
-        history.historical_balance_register(
-            county=county_a, fund_type=_fund(), cutover_date=datetime.date(2019, 12, 31),
-            demand_deposit=D("1.00"), deposits=[], actor=city_clerk,
-        )  # fmt: skip
+        services.historical_balance_register(
+            county=county_a,
+            fund_type=_fund(),
+            cutover_date=datetime.date(2019, 12, 31),
+            demand_deposit=D("1.00"),
+            deposits=[],
+            actor=city_clerk,
+        )
     assert "fund_type" in twice.value.message_dict
     with pytest.raises(ValidationError) as early:
-        history.historical_balance_register(
-            county=county_a, fund_type=_fund("390100"), cutover_date=datetime.date(2019, 12, 31),
+        services.historical_balance_register(
+            county=county_a,
+            fund_type=_fund("390100"),
+            cutover_date=datetime.date(2019, 12, 31),
             demand_deposit=D("1.00"),
-            deposits=[history.DepositInput(D("5.00"), datetime.date(2019, 6, 1), "银行")],
+            deposits=[services.DepositInput(D("5.00"), datetime.date(2019, 6, 1), "银行")],
             actor=city_clerk,
-        )  # fmt: skip
+        )
     assert "deposits" in early.value.message_dict
 
 
@@ -210,7 +231,7 @@ def test_pages_scoped_by_county_and_auditor_reads_only(
     assert client_for(auditor).post("/funds/history/new/", {}).status_code == 403
     # Forms are not even shown to those who may not send them.
     assert client_for(auditor).get("/funds/history/new/").status_code == 403
-    assert client_for(auditor).get("/funds/deficits/apply/").status_code == 403
+    assert client_for(auditor).get("/settlement/deficits/apply/").status_code == 403
     assert client_for(county_a_officer).get("/funds/history/new/").status_code == 403
     assert (
         client_for(auditor)
@@ -229,72 +250,121 @@ def test_pages_scoped_by_county_and_auditor_reads_only(
 def test_register_page(client_for, city_clerk, county_b, ledger):
     client = client_for(city_clerk)
     assert client.get("/funds/history/new/").status_code == 200
-    bad = client.post("/funds/history/new/", {"county": county_b.pk, "fund_type": _fund().pk,
-                                              "cutover_date": "2019-12-31", "demand_deposit": "",
-                                              "deposit_0_amount": "5"})  # fmt: skip
+    bad = client.post(
+        "/funds/history/new/",
+        {
+            "county": county_b.pk,
+            "fund_type": _fund().pk,
+            "cutover_date": "2019-12-31",
+            "demand_deposit": "",
+            "deposit_0_amount": "5",
+        },
+    )
     assert bad.status_code == 400
     good = client.post(
         "/funds/history/new/",
-        {"county": county_b.pk, "fund_type": _fund().pk, "cutover_date": "2019-12-31",
-         "demand_deposit": "100.00", "deposit_0_amount": "100.00",
-         "deposit_0_maturity": "2027-01-01", "deposit_0_bank": "银行"},
-    )  # fmt: skip
+        {
+            "county": county_b.pk,
+            "fund_type": _fund().pk,
+            "cutover_date": "2019-12-31",
+            "demand_deposit": "100.00",
+            "deposit_0_amount": "100.00",
+            "deposit_0_maturity": "2027-01-01",
+            "deposit_0_bank": "银行",
+        },
+    )
     assert good.status_code == 302
     special = _acct(ledger, county_b, Account.Kind.FISCAL_SPECIAL)
     assert (special.balance, special.frozen_amount) == (D("140.00"), D("140.00"))
 
 
-def test_api(api_for, registered, county_a, county_b, county_b_officer, auditor, city_clerk,
-             county_a_officer, bureau_approver):  # fmt: skip
+def test_api(
+    api_for,
+    registered,
+    county_a,
+    county_b,
+    county_b_officer,
+    auditor,
+    city_clerk,
+    county_a_officer,
+    bureau_approver,
+):
     assert api_for(county_b_officer).get("/api/historical-balances/").json()["count"] == 0
-    assert api_for(county_b_officer).get(
-        f"/api/historical-balances/{registered.pk}/"
-    ).status_code == 404  # fmt: skip
+    assert (
+        api_for(county_b_officer).get(f"/api/historical-balances/{registered.pk}/").status_code
+        == 404
+    )
     assert api_for(auditor).get("/api/historical-balances/").json()["count"] == 1
     assert api_for(auditor).post("/api/historical-balances/", {}).status_code == 403
     bad = api_for(city_clerk).post(
         "/api/historical-balances/",
-        {"county": county_b.pk, "fund_code": POOLED, "cutover_date": "2019-12-31",
-         "demand_deposit": "-1"}, format="json",
-    )  # fmt: skip
+        {
+            "county": county_b.pk,
+            "fund_code": POOLED,
+            "cutover_date": "2019-12-31",
+            "demand_deposit": "-1",
+        },
+        format="json",
+    )
     assert bad.status_code == 400 and "demand_deposit" in bad.json()
     created = api_for(city_clerk).post(
         "/api/historical-balances/",
-        {"county": county_b.pk, "fund_code": POOLED, "cutover_date": "2019-12-31",
-         "demand_deposit": "10.00",
-         "deposits": [{"amount": "90.00", "maturity_date": "2027-03-01", "bank": "银行"}]},
+        {
+            "county": county_b.pk,
+            "fund_code": POOLED,
+            "cutover_date": "2019-12-31",
+            "demand_deposit": "10.00",
+            "deposits": [{"amount": "90.00", "maturity_date": "2027-03-01", "bank": "银行"}],
+        },
         format="json",
-    )  # fmt: skip
+    )
     assert created.status_code == 201, created.json()
     assert created.json()["city_share"] == "30.00"
     assert api_for(county_a_officer).get("/api/time-deposits/").json()["count"] == 2
 
     too_much = api_for(county_a_officer).post(
         "/api/release-applications/",
-        {"balance": registered.pk, "amount": "800000.00", "reason": "x"}, format="json",
-    )  # fmt: skip
+        {"balance": registered.pk, "amount": "800000.00", "reason": "x"},
+        format="json",
+    )
     assert too_much.status_code == 400 and "amount" in too_much.json()
     applied = api_for(county_a_officer).post(
         "/api/release-applications/",
-        {"balance": registered.pk, "amount": "5.00", "reason": "x"}, format="json",
-    )  # fmt: skip
+        {"balance": registered.pk, "amount": "5.00", "reason": "x"},
+        format="json",
+    )
     assert applied.status_code == 201
     pk = applied.json()["id"]
-    assert api_for(auditor).post(f"/api/release-applications/{pk}/decide/",
-                                 {"step": "review"}).status_code == 403  # fmt: skip
-    assert api_for(bureau_approver).post(f"/api/release-applications/{pk}/decide/",
-                                         {"step": "approve"}).status_code == 400  # fmt: skip
-    assert api_for(city_clerk).post(f"/api/release-applications/{pk}/decide/",
-                                    {"step": "review"}).status_code == 200  # fmt: skip
-    done = api_for(bureau_approver).post(f"/api/release-applications/{pk}/decide/",
-                                         {"step": "approve"})  # fmt: skip
+    assert (
+        api_for(auditor)
+        .post(f"/api/release-applications/{pk}/decide/", {"step": "review"})
+        .status_code
+        == 403
+    )
+    assert (
+        api_for(bureau_approver)
+        .post(f"/api/release-applications/{pk}/decide/", {"step": "approve"})
+        .status_code
+        == 400
+    )
+    assert (
+        api_for(city_clerk)
+        .post(f"/api/release-applications/{pk}/decide/", {"step": "review"})
+        .status_code
+        == 200
+    )
+    done = api_for(bureau_approver).post(
+        f"/api/release-applications/{pk}/decide/", {"step": "approve"}
+    )
     assert done.status_code == 200 and done.json()["status"] == "approved"
 
 
-def test_release_decision_page(client_for, registered, county_a_officer, city_clerk,
-                               bureau_approver, auditor):  # fmt: skip
-    application = history.release_apply(balance=registered, amount=D("10.00"), reason="x",
-                                        actor=county_a_officer)  # fmt: skip
+def test_release_decision_page(
+    client_for, registered, county_a_officer, city_clerk, bureau_approver, auditor
+):
+    application = services.release_apply(
+        balance=registered, amount=D("10.00"), reason="x", actor=county_a_officer
+    )
     url = f"/funds/history/releases/{application.pk}/decide/"
     assert client_for(auditor).post(url, {"step": "review"}).status_code == 403
     assert client_for(city_clerk).post(url, {"step": "review"}).status_code == 302

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from funds import services
+from funds.ledger import services
 from tests.funds.conftest import balance
 
 pytestmark = pytest.mark.django_db
@@ -65,8 +65,9 @@ def test_entry_page_links_reversal_both_ways(client_for, auditor, entries, city_
     assert city_clerk.username in mirror or city_clerk.get_full_name() in mirror
 
 
-def test_statement_pages_by_keyset_with_running_balances(client_for, auditor, post, tax_a,
-                                                         income_a):  # fmt: skip
+def test_statement_pages_by_keyset_with_running_balances(
+    client_for, auditor, post, tax_a, income_a
+):
     for number in range(105):
         post(f"c{number}", (tax_a, "-1.00"), (income_a, "1.00"))
     client = client_for(auditor)
@@ -117,8 +118,9 @@ def test_entry_csv_export_is_scoped(client_for, county_a_officer, entries):
     assert [row[0] for row in rows[1:]] == [str(entries[0].pk)]
 
 
-def test_api_scopes_county_officer_and_filters(api_for, county_a_officer, auditor, entries,
-                                               income_a, income_b):  # fmt: skip
+def test_api_scopes_county_officer_and_filters(
+    api_for, county_a_officer, auditor, entries, income_a, income_b
+):
     officer = api_for(county_a_officer)
     assert officer.get(f"/api/fund-accounts/{income_b.pk}/").status_code == 404
     assert officer.get(f"/api/journal-entries/{entries[1].pk}/").status_code == 404

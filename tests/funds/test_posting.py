@@ -7,11 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from funds import services
-from funds.models import Account, ClosedMonth, JournalEntry, Posting
-from funds.selectors import account_for
-from funds.services import EntrySpec, PostingLine
-from pooling.hooks import county_joined
+from funds.ledger import services
+from funds.ledger.models import Account, ClosedMonth, JournalEntry, Posting
+from funds.ledger.selectors import account_for
+from funds.ledger.services import EntrySpec, PostingLine
+from pooling.core.hooks import county_joined
 from tests.factories import make_county
 from tests.funds.conftest import FEB, JAN, POOLED, RESIDENT, balance
 
@@ -144,8 +144,9 @@ def test_reversing_into_a_closed_month_by_default_uses_the_current_month(
     assert reversal.month.day == 1
 
 
-def test_batch_posts_all_entries_and_replays_known_keys(ledger, post, tax_a, income_a, tax_b,
-                                                        income_b):  # fmt: skip
+def test_batch_posts_all_entries_and_replays_known_keys(
+    ledger, post, tax_a, income_a, tax_b, income_b
+):
     post("collect-a-0", (tax_a, "-1.00"), (income_a, "1.00"))
     specs = [
         EntrySpec(

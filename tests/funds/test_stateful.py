@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from funds import services
-from funds.models import Account, JournalEntry, Posting
-from funds.selectors import account_for
-from funds.services import PostingLine
+from funds.ledger import services
+from funds.ledger.models import Account, JournalEntry, Posting
+from funds.ledger.selectors import account_for
+from funds.ledger.services import PostingLine
 from tests.funds.conftest import JAN, POOLED, RESIDENT
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django_celery_beat.models import PeriodicTask
 
-from funds.models import LedgerCheck
-from funds.tasks import ledger_check_nightly
+from funds.ledger.models import LedgerCheck
+from funds.ledger.tasks import ledger_check_nightly
 
 pytestmark = pytest.mark.django_db
 

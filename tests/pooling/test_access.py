@@ -5,15 +5,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from pooling.access import capabilities
-from pooling.models import (
-    AccessionEvaluation,
-    AuditEvent,
-    CalendarOverride,
-    CountyPoolingModel,
-    PolicyRule,
-    Role,
-)
+from pooling.accounts.models import AuditEvent, Role
+from pooling.core.access import capabilities
+from pooling.rules.models import PolicyRule
+from pooling.structure.models import AccessionEvaluation, CountyPoolingModel
+from pooling.workdays.models import CalendarOverride
 
 READ_PAGES = [
     "pooling:county_list",
@@ -97,21 +93,36 @@ def test_auditor_never_writes(client_for, api_for, auditor, county_a):
     before = _state()
     client = client_for(auditor)
     writes = [
-        (reverse("pooling:pooling_model_create"), {"county": county_a.pk, "model": "tiered",
-                                                   "effective_from": "2027-01-01"}),
-        (reverse("pooling:accession_create"), {"county": county_a.pk, "result": "failed",
-                                               "evaluated_on": "2026-01-01"}),
-        (reverse("pooling:rule_create"), {"key": "individual_rate", "value": "0.03",
-                                          "effective_from": "2027-01-01"}),
+        (
+            reverse("pooling:pooling_model_create"),
+            {"county": county_a.pk, "model": "tiered", "effective_from": "2027-01-01"},
+        ),
+        (
+            reverse("pooling:accession_create"),
+            {"county": county_a.pk, "result": "failed", "evaluated_on": "2026-01-01"},
+        ),
+        (
+            reverse("pooling:rule_create"),
+            {"key": "individual_rate", "value": "0.03", "effective_from": "2027-01-01"},
+        ),
         (reverse("pooling:calendar"), {"date": "2026-12-01", "is_workday": "0"}),
-    ]  # fmt: skip
+    ]
     for url, data in writes:
         assert client.post(url, data).status_code == 403, url
     api = api_for(auditor)
-    assert api.post("/api/rules/", {"key": "individual_rate", "value": "0.03",
-                                    "effective_from": "2027-01-01"}).status_code == 403  # fmt: skip
-    assert api.post("/api/calendar-overrides/", {"date": "2026-12-01", "is_workday": False}
-                    ).status_code == 403  # fmt: skip
+    assert (
+        api.post(
+            "/api/rules/",
+            {"key": "individual_rate", "value": "0.03", "effective_from": "2027-01-01"},
+        ).status_code
+        == 403
+    )
+    assert (
+        api.post(
+            "/api/calendar-overrides/", {"date": "2026-12-01", "is_workday": False}
+        ).status_code
+        == 403
+    )
     assert _state() == before
 
 

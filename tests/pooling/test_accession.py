@@ -3,9 +3,10 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from pooling import services
-from pooling.models import AccessionEvaluation, AuditEvent, County, PoolingModel
-from pooling.selectors import pooling_model_for
+from pooling.accounts.models import AuditEvent
+from pooling.structure import services
+from pooling.structure.models import AccessionEvaluation, County, PoolingModel
+from pooling.structure.selectors import pooling_model_for
 from tests.factories import make_county
 
 D = datetime.date
@@ -90,9 +91,12 @@ def test_pooling_model_in_force_for_any_month(jining):
 
 def test_county_code_must_belong_to_the_municipality(jining):
     county = County(
-        municipality=jining, code="370102", name="历下区", kind=County.Kind.DISTRICT,
+        municipality=jining,
+        code="370102",
+        name="历下区",
+        kind=County.Kind.DISTRICT,
         member_from=D(2020, 1, 1),
-    )  # fmt: skip
+    )
     with pytest.raises(ValidationError) as raised:
         county.full_clean()
     assert "code" in raised.value.message_dict
@@ -101,9 +105,12 @@ def test_county_code_must_belong_to_the_municipality(jining):
 @pytest.mark.parametrize("code", ["37081", "3708111", "99081a", "990811"])
 def test_malformed_region_codes_are_refused(jining, code):
     county = County(
-        municipality=jining, code=code, name="x", kind=County.Kind.COUNTY,
+        municipality=jining,
+        code=code,
+        name="x",
+        kind=County.Kind.COUNTY,
         member_from=D(2020, 1, 1),
-    )  # fmt: skip
+    )
     with pytest.raises(ValidationError) as raised:
         county.full_clean()
     assert "code" in raised.value.message_dict

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection, transaction
 from django.test import override_settings
 
-from pooling.db import bulk_work_mem
+from pooling.core.db import bulk_work_mem
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -19,8 +19,9 @@ APPS = ("pooling", "enrollment", "funds", "settlement")
 def _form_classes() -> list[type[forms.BaseForm]]:
     found = []
     for app in APPS:
-        for path in sorted((Path(settings.BASE_DIR) / app).glob("*forms*.py")):
-            module = importlib.import_module(f"{app}.{path.stem}")
+        for path in sorted((Path(settings.BASE_DIR) / app).glob("**/forms.py")):
+            relative = path.relative_to(settings.BASE_DIR).with_suffix("")
+            module = importlib.import_module(".".join(relative.parts))
             for _name, value in inspect.getmembers(module, inspect.isclass):
                 if issubclass(value, forms.BaseForm) and value.__module__ == module.__name__:
                     found.append(value)

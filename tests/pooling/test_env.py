@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from pooling.env import env_bool, env_int, env_list
+from pooling.core.env import env_bool, env_int, env_list
 
 
 def test_bad_boolean_fails_loudly(monkeypatch):

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from pooling.models import User
+from pooling.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 # Not pages: logout is a POST, set_language a POST, the admin has its own tests in Django.
@@ -40,8 +40,17 @@ def test_the_walk_finds_the_pages_and_the_api():
     assert len(PATHS) >= 60
 
 
-@pytest.mark.parametrize("role", ["agency_clerk", "bureau_approver", "finance_officer",
-                                  "county_officer", "auditor", "administrator"])  # fmt: skip
+@pytest.mark.parametrize(
+    "role",
+    [
+        "agency_clerk",
+        "bureau_approver",
+        "finance_officer",
+        "county_officer",
+        "auditor",
+        "administrator",
+    ],
+)
 def test_no_page_answers_any_role_with_a_server_error(personas, client, role):
     user = next(user for key, user in personas.items() if key == role)
     client.force_login(user)

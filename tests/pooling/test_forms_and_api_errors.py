@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from pooling.models import PolicyRule
+from pooling.rules.models import PolicyRule
 
 
 def test_rule_form_shows_chinese_field_errors_by_default(client_for, bureau_approver):
@@ -31,9 +31,13 @@ def test_service_error_appears_next_to_its_field(client_for, bureau_approver):
     client.post(reverse("set_language"), {"language": "en"})
     response = client.post(
         reverse("pooling:rule_create"),
-        {"key": "individual_rate", "value": "0.03", "effective_from": "2027-01-01",
-         "effective_to": "2026-01-01"},
-    )  # fmt: skip
+        {
+            "key": "individual_rate",
+            "value": "0.03",
+            "effective_from": "2027-01-01",
+            "effective_to": "2026-01-01",
+        },
+    )
     assert response.status_code == 400
     assert response.context["form"].errors["effective_to"] == [
         "The end date is before the start date."

@@ -1,7 +1,7 @@
 from django.test import override_settings
 from django.urls import reverse
 
-from pooling.presets import DEMO_PASSWORD
+from pooling.structure.presets import DEMO_PASSWORD
 
 
 def _login(client, password):

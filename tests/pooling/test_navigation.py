@@ -15,8 +15,11 @@ def test_the_menu_is_grouped_by_section_and_marks_the_current_page(client_for, c
 
     sections = response.context["navigation_sections"]
     assert [section["key"] for section in sections] == [
-        "pooling", "enrollment", "funds", "settlement",
-    ]  # fmt: skip
+        "pooling",
+        "enrollment",
+        "funds",
+        "settlement",
+    ]
     current = [item for section in sections for item in section["items"] if item["current"]]
     assert [item["url"] for item in current] == [url]
     html = response.content.decode()

@@ -5,7 +5,7 @@ renumbering one must be refused by the database itself, whoever asks."""
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from enrollment.models import Assessment
+from enrollment.contributions.models import Assessment
 
 pytestmark = pytest.mark.django_db
 

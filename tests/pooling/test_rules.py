@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from pooling import services
-from pooling.models import PolicyRule
-from pooling.selectors import RuleNotDefined, rule_value
+from pooling.rules import services
+from pooling.rules.models import PolicyRule
+from pooling.rules.selectors import RuleNotDefined, rule_value
 
 D = datetime.date
 
@@ -34,8 +34,9 @@ def test_a_new_version_closes_the_open_one_the_day_before(jining, bureau_approve
     assert rule_value(municipality=jining, key="individual_rate", on=D(2026, 7, 1)) == Decimal(
         "0.025"
     )
-    first = PolicyRule.objects.get(municipality=jining, key="individual_rate", county=None,
-                                   effective_from=D(2020, 1, 1))  # fmt: skip
+    first = PolicyRule.objects.get(
+        municipality=jining, key="individual_rate", county=None, effective_from=D(2020, 1, 1)
+    )
     assert first.effective_to == D(2026, 6, 30)
 
 

@@ -1,14 +1,8 @@
 from django.core.management import call_command
 
-from pooling.models import (
-    AuditEvent,
-    County,
-    CountyPoolingModel,
-    Municipality,
-    PolicyRule,
-    PoolingModel,
-    User,
-)
+from pooling.accounts.models import AuditEvent, User
+from pooling.rules.models import PolicyRule
+from pooling.structure.models import County, CountyPoolingModel, Municipality, PoolingModel
 
 TABLES = [Municipality, County, CountyPoolingModel, PolicyRule, User, AuditEvent]
 

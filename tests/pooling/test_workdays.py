@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from pooling.models import CalendarOverride
-from pooling.workdays import (
+from pooling.workdays.models import CalendarOverride
+from pooling.workdays.selectors import (
     CalendarYearUnknown,
     add_working_days,
     is_workday,

@@ -5,12 +5,12 @@ from decimal import Decimal
 
 import pytest
 
-from funds.models import Account, Posting
-from funds.selectors import account_for
-from funds.services import PostingLine, accounts_open_for_municipality, entry_post
-from pooling.demo import seed_structure
-from pooling.models import Municipality
-from pooling.presets import CITIES
+from funds.ledger.models import Account, Posting
+from funds.ledger.selectors import account_for
+from funds.ledger.services import PostingLine, accounts_open_for_municipality, entry_post
+from pooling.structure.demo import seed_structure
+from pooling.structure.models import Municipality
+from pooling.structure.presets import CITIES
 
 MONTH = datetime.date(2026, 3, 1)
 
@@ -36,9 +36,12 @@ def collect(
         municipality=municipality, county=county, kind=Account.Kind.INCOME, fund_code=fund
     )
     tax = account_for(
-        municipality=municipality, county=county, kind=Account.Kind.COUNTERPARTY,
-        fund_code=fund, owner=Account.Owner.TAX_BUREAU,
-    )  # fmt: skip
+        municipality=municipality,
+        county=county,
+        kind=Account.Kind.COUNTERPARTY,
+        fund_code=fund,
+        owner=Account.Owner.TAX_BUREAU,
+    )
     return entry_post(
         municipality=municipality,
         kind="collection",
@@ -72,9 +75,13 @@ def cycle_movements(municipality, month: datetime.date) -> list[tuple]:
     rows = Posting.objects.filter(
         account__municipality=municipality, entry__month=month, entry__kind="remittance"
     ).values_list(
-        "entry__idempotency_key", "account__county__code", "account__owner", "account__kind",
-        "account__fund_type__code", "amount",
-    )  # fmt: skip
+        "entry__idempotency_key",
+        "account__county__code",
+        "account__owner",
+        "account__kind",
+        "account__fund_type__code",
+        "amount",
+    )
     return sorted((key.split(":")[2], code or "", *rest) for key, code, *rest in rows)
 
 

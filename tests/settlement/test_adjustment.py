@@ -8,15 +8,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from enrollment.models import EnrollmentEpisode, InsuredPerson, Scheme, Scope
-from enrollment.validators import resident_id_check_character
-from funds.models import Account, JournalEntry, Posting
-from funds.selectors import account_for
-from funds.services import PostingLine, entry_post, month_close
-from pooling.models import AuditEvent, User
-from settlement.adjustment import adjustment_year_run
-from settlement.models import AdjustmentContribution, AdjustmentYear, DeficitCover
-from settlement.targets import county_target_set
+from enrollment.people.models import EnrollmentEpisode, InsuredPerson, Scheme, Scope
+from enrollment.people.validators import resident_id_check_character
+from funds.ledger.models import Account, JournalEntry, Posting
+from funds.ledger.selectors import account_for
+from funds.ledger.services import PostingLine, entry_post, month_close
+from pooling.accounts.models import AuditEvent, User
+from settlement.targets.services import county_target_set
+from settlement.yearend.models import AdjustmentContribution, AdjustmentYear, DeficitCover
+from settlement.yearend.services import adjustment_year_run
 from tests.settlement.conftest import ledger_fingerprint
 
 YEAR = 2025
@@ -404,7 +404,7 @@ def test_a_city_without_the_adjustment_model_is_a_no_op(jining_city, zhengzhou_c
 
 
 def test_waterfall_needs_the_contributions_first(zhengzhou_city, clerk):
-    from settlement.adjustment import adjustment_waterfall_run
+    from settlement.yearend.services import adjustment_waterfall_run
 
     with pytest.raises(ValidationError, match="contributions"):
         adjustment_waterfall_run(municipality=zhengzhou_city, year=YEAR, actor=clerk)

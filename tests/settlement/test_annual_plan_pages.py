@@ -5,12 +5,13 @@ and the notifications page with its unread count and mark-as-read."""
 import pytest
 from django.urls import reverse
 
-from funds import budgets
-from funds.models import FundType
-from funds.services import fund_types_ensure
-from settlement import plans
-from settlement.context import notifications as notifications_context
-from settlement.models import AnnualPlan, Notification
+from funds.budgets import services as budgets_services
+from funds.ledger.models import FundType
+from funds.ledger.services import fund_types_ensure
+from settlement.notifications.context_processors import notifications as notifications_context
+from settlement.notifications.models import Notification
+from settlement.plans import services as plans_services
+from settlement.plans.models import AnnualPlan
 from tests.settlement.test_plans_support import line
 
 pytestmark = pytest.mark.django_db
@@ -19,17 +20,17 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def quotas(jining, city_clerk, bureau_approver, county_a, county_b):
     fund_types_ensure()
-    budget = budgets.fund_budget_draft(
+    budget = budgets_services.fund_budget_draft(
         municipality=jining,
         year=2026,
         fund_type=FundType.objects.get(code="310100"),
         lines={"benefits": "3000.00"},
         actor=city_clerk,
     )
-    budgets.expenditure_quota_set(
+    budgets_services.expenditure_quota_set(
         budget=budget, county=county_a, amount="1000.00", actor=city_clerk
     )
-    budgets.expenditure_quota_set(
+    budgets_services.expenditure_quota_set(
         budget=budget, county=county_b, amount="2000.00", actor=city_clerk
     )
     return budget
@@ -84,7 +85,7 @@ def test_only_county_officers_submit(quotas, client_for, request, role):
 def test_review_return_and_approve_by_role(
     quotas, client_for, county_a, county_a_officer, county_b_officer, city_clerk, bureau_approver
 ):
-    plan = plans.annual_plan_submit(
+    plan = plans_services.annual_plan_submit(
         county=county_a, year=2026, lines=[line("500.00")], actor=county_a_officer
     )
     detail = reverse("settlement:annual_plan_detail", args=[plan.pk])
@@ -110,7 +111,7 @@ def test_review_return_and_approve_by_role(
 def test_returned_plan_is_resubmitted_through_the_form(
     quotas, client_for, county_a, county_a_officer, city_clerk
 ):
-    plan = plans.annual_plan_submit(
+    plan = plans_services.annual_plan_submit(
         county=county_a, year=2026, lines=[line("500.00")], actor=county_a_officer
     )
     url = reverse("settlement:annual_plan_return", args=[plan.pk])

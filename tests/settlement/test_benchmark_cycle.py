@@ -7,10 +7,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from enrollment.models import Assessment, CollectionBatch, InsuredPerson
-from funds.models import Account, ClosedMonth
-from funds.selectors import ledger_verify
-from settlement.models import MonthlyCycle
+from enrollment.collection_files.models import CollectionBatch
+from enrollment.contributions.models import Assessment
+from enrollment.people.models import InsuredPerson
+from funds.ledger.models import Account, ClosedMonth
+from funds.ledger.selectors import ledger_verify
+from settlement.cycle.models import MonthlyCycle
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +22,23 @@ def test_benchmark_cycle_runs_the_whole_month_and_writes_its_figures(tmp_path):
     output = io.StringIO()
 
     call_command(
-        "benchmark_cycle", insured=300, counties=3, naive_sample=20, json_path=str(path),
+        "benchmark_cycle",
+        insured=300,
+        counties=3,
+        naive_sample=20,
+        json_path=str(path),
         stdout=output,
-    )  # fmt: skip
+    )
 
     figures = json.loads(path.read_text())
-    for key in ("insured", "cycle_seconds", "floor_seconds", "naive_seconds_extrapolated",
-                "peak_rss_mb", "steps"):  # fmt: skip
+    for key in (
+        "insured",
+        "cycle_seconds",
+        "floor_seconds",
+        "naive_seconds_extrapolated",
+        "peak_rss_mb",
+        "steps",
+    ):
         assert key in figures, key
     assert figures["insured"] == 300
     assert figures["completed"] is True
@@ -37,10 +49,16 @@ def test_benchmark_cycle_runs_the_whole_month_and_writes_its_figures(tmp_path):
     # The naive loop does the cycle's per-person work: assessment, row, allocation, movement.
     assert figures["naive_rows_saved"] > 3 * figures["naive_sample"]
     assert [step["name"] for step in figures["steps"] if step["in_cycle"]] == [
-        "assessment", "collection import + match", "collection posting",
-        "retiree account credits", "collections_cutoff", "remittance", "fiscal_transfer",
-        "zero_balance_check", "month_close",
-    ]  # fmt: skip
+        "assessment",
+        "collection import + match",
+        "collection posting",
+        "retiree account credits",
+        "collections_cutoff",
+        "remittance",
+        "fiscal_transfer",
+        "zero_balance_check",
+        "month_close",
+    ]
     assert "cycle total" in output.getvalue()
     with connection.cursor() as cursor:
         cursor.execute("SHOW shared_buffers")
@@ -64,8 +82,14 @@ def test_benchmark_cycle_runs_the_whole_month_and_writes_its_figures(tmp_path):
 
 def test_a_second_run_closes_the_next_month_with_the_same_people(tmp_path):
     call_command("benchmark_cycle", insured=200, counties=2, naive_sample=0, stdout=io.StringIO())
-    call_command("benchmark_cycle", insured=150, counties=2, naive_sample=0, stdout=io.StringIO(),
-                 json_path=str(tmp_path / "second.json"))  # fmt: skip
+    call_command(
+        "benchmark_cycle",
+        insured=150,
+        counties=2,
+        naive_sample=0,
+        stdout=io.StringIO(),
+        json_path=str(tmp_path / "second.json"),
+    )
 
     figures = json.loads((tmp_path / "second.json").read_text())
     assert figures["completed"] is True

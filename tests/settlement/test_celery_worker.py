@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 import redis
 
-from funds.models import Account, ClosedMonth
+from funds.ledger.models import Account, ClosedMonth
 from pooling.celery import app
-from settlement import services, tasks
-from settlement.models import MonthlyCycle
+from settlement.cycle import services, tasks
+from settlement.cycle.models import MonthlyCycle
 from tests.settlement.conftest import MONTH, balance, collect, open_city
 
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/2")
@@ -79,6 +79,7 @@ def test_the_cycle_runs_through_a_real_worker_and_balances_to_the_fen(celery_wor
     assert balance(municipality, kind=Account.Kind.FISCAL_SPECIAL, fund="310200") == Decimal(
         "78.91"
     )
-    assert balance(municipality, county_code="370811", kind=Account.Kind.INCOME,
-                   fund="310100") == Decimal("0.00")  # fmt: skip
+    assert balance(
+        municipality, county_code="370811", kind=Account.Kind.INCOME, fund="310100"
+    ) == Decimal("0.00")
     assert ClosedMonth.objects.filter(municipality=municipality, month=MONTH).exists()

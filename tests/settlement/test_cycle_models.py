@@ -2,9 +2,9 @@
 
 from decimal import Decimal
 
-from funds.models import Account, ClosedMonth, JournalEntry
-from settlement import services
-from settlement.models import CycleStep, RemittanceLine
+from funds.ledger.models import Account, ClosedMonth, JournalEntry
+from settlement.cycle import services
+from settlement.cycle.models import CycleStep, RemittanceLine
 from tests.settlement.conftest import MONTH, balance, collect
 
 INCOME, FISCAL = Account.Kind.INCOME, Account.Kind.FISCAL_SPECIAL

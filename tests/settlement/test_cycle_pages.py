@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from pooling.models import AuditEvent, User
-from settlement.models import MonthlyCycle, RemittanceLine
+from pooling.accounts.models import AuditEvent, User
+from settlement.cycle.models import MonthlyCycle, RemittanceLine
 from tests.settlement.conftest import collect
 
 
@@ -119,7 +119,7 @@ def test_schedule_is_changed_in_the_browser(jining_city, client):
         {"minute": "30", "hour": "21", "day_of_month": "28-31", "enabled": "on"},
     )
     assert good.status_code == 302
-    from settlement.services import month_end_schedule
+    from settlement.cycle.services import month_end_schedule
 
     task = month_end_schedule()
     assert (task.crontab.minute, task.crontab.hour, task.enabled) == ("30", "21", True)
@@ -131,7 +131,7 @@ def test_schedule_is_changed_in_the_browser(jining_city, client):
 def test_month_end_task_starts_cycles_only_on_the_last_day(jining_city, monkeypatch):
     import datetime
 
-    from settlement import tasks
+    from settlement.cycle import tasks
 
     monkeypatch.setattr(tasks.timezone, "localdate", lambda: datetime.date(2026, 3, 30))
     assert tasks.month_end_cycles_task() == []

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from funds.models import Account, ClosedMonth, JournalEntry
-from settlement import services
-from settlement.models import STEP_ORDER, MonthlyCycle
+from funds.ledger.models import Account, ClosedMonth, JournalEntry
+from settlement.cycle import services
+from settlement.cycle.models import STEP_ORDER, MonthlyCycle
 from tests.settlement.conftest import (
     MONTH,
     balance,

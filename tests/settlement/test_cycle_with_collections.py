@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 
-from enrollment.models import CollectionBatch
-from enrollment.selectors import personal_account_total
-from funds.models import Account
-from funds.selectors import account_for, ledger_verify
-from settlement import services
+from enrollment.collection_files.models import CollectionBatch
+from enrollment.personal_accounts.selectors import personal_account_total
+from funds.ledger.models import Account
+from funds.ledger.selectors import account_for, ledger_verify
+from settlement.cycle import services
 from tests.enrollment.conftest import make_employer, make_person  # noqa: F401
 from tests.funds.conftest import ledger  # noqa: F401
 from tests.funds.test_collections import MONTH, assessed, batch  # noqa: F401
@@ -49,9 +49,11 @@ def test_the_cycle_posts_the_collections_and_moves_them_to_the_fiscal_account(
     for account in Account.objects.filter(municipality=ledger, kind=Account.Kind.INCOME):
         assert account.balance == Decimal("0.00"), account.name
     control = account_for(
-        municipality=ledger, county=county_a, kind=Account.Kind.PERSONAL_ACCOUNT_CONTROL,
+        municipality=ledger,
+        county=county_a,
+        kind=Account.Kind.PERSONAL_ACCOUNT_CONTROL,
         fund_code="310200",
-    )  # fmt: skip
+    )
     assert control.balance == personal_account_total(municipality=ledger, county=county_a)
     report = ledger_verify(municipality=ledger)
     assert report.ok, report.lines()

@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from funds.models import Account, ClosedMonth, JournalEntry
-from funds.selectors import account_for
-from funds.services import PostingLine, entry_post
-from pooling.models import User
-from settlement.own_disbursement import own_disbursement_post, own_disbursements_for
+from funds.ledger.models import Account, ClosedMonth, JournalEntry
+from funds.ledger.selectors import account_for
+from funds.ledger.services import PostingLine, entry_post
+from pooling.accounts.models import User
+from settlement.own_disbursements.selectors import own_disbursements_for
+from settlement.own_disbursements.services import own_disbursement_post
 
 POOLED = "310100"
 JINSHUI = "410105"  # 金水区, the county of zhengzhou_county_a
@@ -52,22 +53,34 @@ def fund(city, code: str, amount: str) -> None:
     county = city.counties.get(code=code)
     fiscal, _spending = accounts(city, code)
     government = account_for(
-        municipality=city, county=county, kind=Account.Kind.COUNTERPARTY, fund_code=POOLED,
+        municipality=city,
+        county=county,
+        kind=Account.Kind.COUNTERPARTY,
+        fund_code=POOLED,
         owner=Account.Owner.COUNTY_GOVERNMENT,
-    )  # fmt: skip
+    )
     entry_post(
-        municipality=city, kind="opening_balance", month=datetime.date(2025, 12, 1),
-        effective_date=datetime.date(2025, 12, 31), memo="期初", actor=None,
+        municipality=city,
+        kind="opening_balance",
+        month=datetime.date(2025, 12, 1),
+        effective_date=datetime.date(2025, 12, 31),
+        memo="期初",
+        actor=None,
         idempotency_key=f"test-fund:{code}:{amount}",
         lines=[PostingLine(government, -Decimal(amount)), PostingLine(fiscal, Decimal(amount))],
-    )  # fmt: skip
+    )
 
 
 def post(city, code: str, amount: str, *, actor: User, request_key: str = "req-1", on=ON):
     return own_disbursement_post(
-        county=city.counties.get(code=code), fund_code=POOLED, amount=Decimal(amount), on=on,
-        memo="拨付支出户", actor=actor, request_key=request_key,
-    )  # fmt: skip
+        county=city.counties.get(code=code),
+        fund_code=POOLED,
+        amount=Decimal(amount),
+        on=on,
+        memo="拨付支出户",
+        actor=actor,
+        request_key=request_key,
+    )
 
 
 def own_entries():
@@ -207,9 +220,13 @@ def today():
 
 def form_data(county, *, amount: str, today, request_key: str = "page-1") -> dict:
     return {
-        "county": county.pk, "fund_code": POOLED, "amount": amount,
-        "on": today.isoformat(), "memo": "拨付支出户", "request_key": request_key,
-    }  # fmt: skip
+        "county": county.pk,
+        "fund_code": POOLED,
+        "amount": amount,
+        "on": today.isoformat(),
+        "memo": "拨付支出户",
+        "request_key": request_key,
+    }
 
 
 def test_county_officer_posts_for_own_county_on_the_page(
@@ -292,9 +309,13 @@ API = "/api/own-disbursements/"
 
 def api_data(county, *, amount: str, request_key: str = "api-1") -> dict:
     return {
-        "county": county.pk, "fund_code": POOLED, "amount": amount, "on": ON.isoformat(),
-        "memo": "接口拨付", "request_key": request_key,
-    }  # fmt: skip
+        "county": county.pk,
+        "fund_code": POOLED,
+        "amount": amount,
+        "on": ON.isoformat(),
+        "memo": "接口拨付",
+        "request_key": request_key,
+    }
 
 
 def test_api_posts_and_lists_an_own_disbursement(funded, api_for):
@@ -318,8 +339,7 @@ def test_api_bad_input_is_400_with_field_errors(funded, officer_a, api_for):
 
     malformed = api.post(API, {**api_data(county, amount="abc"), "on": "soon"}, format="json")
     over = api.post(API, api_data(county, amount="1000.01"), format="json")
-    other = api.post(API, api_data(funded.counties.get(code=ZHONGMU), amount="1.00"),
-                     format="json")  # fmt: skip
+    other = api.post(API, api_data(funded.counties.get(code=ZHONGMU), amount="1.00"), format="json")
 
     assert malformed.status_code == 400 and {"amount", "on"} <= set(malformed.data)
     assert over.status_code == 400 and "还差 0.01" in str(over.data["amount"][0])  # Chinese default

@@ -8,12 +8,14 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from funds.models import Account, JournalEntry
-from pooling.models import AuditEvent, PolicyRule
-from pooling.workdays import add_working_days
-from settlement import plans
-from settlement.models import AnnualPlan, CityMonthlyPlan, Notification, PlanStep, UsagePlan
-from settlement.notifications import plan_deadlines_check
+from funds.ledger.models import Account, JournalEntry
+from pooling.accounts.models import AuditEvent
+from pooling.rules.models import PolicyRule
+from pooling.workdays.selectors import add_working_days
+from settlement.notifications.models import Notification
+from settlement.notifications.services import plan_deadlines_check
+from settlement.plans import services
+from settlement.plans.models import AnnualPlan, CityMonthlyPlan, PlanStep, UsagePlan
 from tests.settlement.conftest import balance, ledger_fingerprint
 from tests.settlement.test_plans_support import (
     ON_TIME,
@@ -34,7 +36,7 @@ def city(jining):
 
 
 def submit_a(city, county_a, county_a_officer, amounts=("1234567.89",), today=ON_TIME):
-    return plans.usage_plan_submit(
+    return services.usage_plan_submit(
         county=county_a,
         month=PLAN_MONTH,
         lines=[
@@ -47,11 +49,11 @@ def submit_a(city, county_a, county_a_officer, amounts=("1234567.89",), today=ON
 
 
 def through_request(city, clerk, bureau, today=datetime.date(2026, 9, 29)):
-    city_plan = plans.city_plan_consolidate(
+    city_plan = services.city_plan_consolidate(
         municipality=city, month=PLAN_MONTH, actor=clerk, today=today
     )
-    plans.city_plan_approve(city_plan=city_plan, actor=bureau, today=today)
-    plans.city_plan_request_funding(city_plan=city_plan, actor=bureau, today=today)
+    services.city_plan_approve(city_plan=city_plan, actor=bureau, today=today)
+    services.city_plan_request_funding(city_plan=city_plan, actor=bureau, today=today)
     return city_plan
 
 
@@ -59,21 +61,21 @@ def through_request(city, clerk, bureau, today=datetime.date(2026, 9, 29)):
 
 
 def test_deadline_on_mid_autumn_holiday_moves_to_monday(city):
-    assert plans.usage_plan_deadline(municipality=city, month=PLAN_MONTH) == datetime.date(
+    assert services.usage_plan_deadline(municipality=city, month=PLAN_MONTH) == datetime.date(
         2026, 9, 28
     )
 
 
 def test_consolidation_deadline_counts_working_days_across_national_day(city):
     # 28 Sep (Mon) + 3 working days: 29, 30 Sep, then 1–7 Oct are National Day → 8 Oct.
-    assert plans.consolidation_deadline(municipality=city, month=PLAN_MONTH) == datetime.date(
+    assert services.consolidation_deadline(municipality=city, month=PLAN_MONTH) == datetime.date(
         2026, 10, 8
     )
 
 
 def test_deadline_on_a_plain_weekday_stays(city):
     # 25 February 2026 is a Wednesday after the Spring Festival break.
-    assert plans.usage_plan_deadline(
+    assert services.usage_plan_deadline(
         municipality=city, month=datetime.date(2026, 3, 1)
     ) == datetime.date(2026, 2, 25)
 
@@ -86,7 +88,7 @@ def test_working_days_from_the_deadline_25_september_reach_across_the_holiday():
 
 def test_deadline_in_an_unknown_calendar_year_is_a_field_error(city, county_a, county_a_officer):
     with pytest.raises(ValidationError) as caught:
-        plans.usage_plan_submit(
+        services.usage_plan_submit(
             county=county_a,
             month=datetime.date(2027, 2, 1),
             lines=[line("10.00")],
@@ -103,7 +105,7 @@ def test_disbursement_and_allocation_deadlines_follow_the_actual_dates(
     submit_a(city, county_a, county_a_officer)
     city_plan = through_request(city, city_clerk, bureau_approver, datetime.date(2026, 9, 30))
     assert city_plan.steps.get(name="disbursement").deadline == datetime.date(2026, 10, 13)
-    plans.disbursement_confirm(
+    services.disbursement_confirm(
         city_plan=city_plan, actor=finance_officer, today=datetime.date(2026, 10, 9)
     )
     # 9 Oct + 3: 10 (adjusted Saturday), 12, 13.
@@ -125,7 +127,7 @@ def test_journey_posts_exact_entries_and_rerun_changes_nothing(
     finance_officer,
 ):
     submit_a(city, county_a, county_a_officer, amounts=("1234567.89", "0.01"))
-    plans.usage_plan_submit(
+    services.usage_plan_submit(
         county=county_b,
         month=PLAN_MONTH,
         lines=[line("2000000.10")],
@@ -134,12 +136,12 @@ def test_journey_posts_exact_entries_and_rerun_changes_nothing(
     )
     city_plan = through_request(city, city_clerk, bureau_approver)
     assert city_plan.missing_counties and "370811" not in city_plan.missing_counties
-    plans.disbursement_confirm(
+    services.disbursement_confirm(
         city_plan=city_plan, actor=finance_officer, today=datetime.date(2026, 9, 30)
     )
     assert balance(city, kind=Account.Kind.EXPENDITURE, fund="310100") == Decimal("3234568.00")
     assert balance(city, kind=Account.Kind.FISCAL_SPECIAL, fund="310100") == Decimal("46765432.00")
-    plans.allocation_run(city_plan=city_plan, actor=city_clerk, today=datetime.date(2026, 10, 8))
+    services.allocation_run(city_plan=city_plan, actor=city_clerk, today=datetime.date(2026, 10, 8))
     city_plan.refresh_from_db()
     assert city_plan.status == CityMonthlyPlan.Status.ALLOCATED
     assert balance(
@@ -158,8 +160,8 @@ def test_journey_posts_exact_entries_and_rerun_changes_nothing(
     assert all(step.on_time for step in city_plan.steps.all())
 
     fingerprint, events = ledger_fingerprint(city), AuditEvent.objects.count()
-    plans.allocation_run(city_plan=city_plan, actor=city_clerk, today=datetime.date(2026, 10, 9))
-    plans.disbursement_confirm(
+    services.allocation_run(city_plan=city_plan, actor=city_clerk, today=datetime.date(2026, 10, 9))
+    services.disbursement_confirm(
         city_plan=city_plan, actor=finance_officer, today=datetime.date(2026, 10, 9)
     )
     assert ledger_fingerprint(city) == fingerprint
@@ -169,18 +171,18 @@ def test_journey_posts_exact_entries_and_rerun_changes_nothing(
 def test_allocation_specs_replayed_post_nothing(
     city, county_a, county_a_officer, city_clerk, bureau_approver, finance_officer
 ):
-    from funds.services import entries_post_batch
+    from funds.ledger.services import entries_post_batch
 
     submit_a(city, county_a, county_a_officer)
     city_plan = through_request(city, city_clerk, bureau_approver)
-    plans.disbursement_confirm(
+    services.disbursement_confirm(
         city_plan=city_plan, actor=finance_officer, today=datetime.date(2026, 9, 30)
     )
-    plans.allocation_run(city_plan=city_plan, actor=city_clerk, today=datetime.date(2026, 9, 30))
+    services.allocation_run(city_plan=city_plan, actor=city_clerk, today=datetime.date(2026, 9, 30))
     fingerprint = ledger_fingerprint(city)
     result = entries_post_batch(
         municipality=city,
-        entries=plans._allocation_specs(city_plan, datetime.date(2026, 9, 30)),
+        entries=services._allocation_specs(city_plan, datetime.date(2026, 9, 30)),
         actor=city_clerk,
     )
     assert result.created == 0 and result.replayed == 1
@@ -200,7 +202,7 @@ def test_annual_plan_over_quota_is_refused_naming_the_excess(jining, county_a, c
     prepare_year(jining, year=2026)
     AnnualPlan.objects.filter(county=county_a).update(status=AnnualPlan.Status.RETURNED)
     with pytest.raises(ValidationError) as caught:
-        plans.annual_plan_submit(
+        services.annual_plan_submit(
             county=county_a, year=2026, lines=[line("12000000.01")], actor=county_a_officer
         )
     assert "0.01" in caught.value.message_dict["lines"][0]
@@ -210,7 +212,7 @@ def test_usage_plan_over_the_annual_plan_is_refused_naming_the_excess(
     city, county_b, county_b_officer
 ):
     with pytest.raises(ValidationError) as caught:
-        plans.usage_plan_submit(
+        services.usage_plan_submit(
             county=county_b,
             month=PLAN_MONTH,
             lines=[line("6000000.05")],
@@ -222,7 +224,7 @@ def test_usage_plan_over_the_annual_plan_is_refused_naming_the_excess(
 
 
 def test_earlier_months_use_up_the_annual_plan(city, county_b, county_b_officer):
-    plans.usage_plan_submit(
+    services.usage_plan_submit(
         county=county_b,
         month=datetime.date(2026, 9, 1),
         lines=[line("5000000.00")],
@@ -230,7 +232,7 @@ def test_earlier_months_use_up_the_annual_plan(city, county_b, county_b_officer)
         today=datetime.date(2026, 8, 20),
     )
     with pytest.raises(ValidationError) as caught:
-        plans.usage_plan_submit(
+        services.usage_plan_submit(
             county=county_b,
             month=PLAN_MONTH,
             lines=[line("1000000.01")],
@@ -264,10 +266,10 @@ def test_submitted_plan_cannot_be_submitted_again_but_a_returned_one_can(
     with pytest.raises(ValidationError):
         submit_a(city, county_a, county_a_officer, amounts=("10.00",))
     with pytest.raises(ValidationError):
-        plans.usage_plan_return(plan=plan, actor=city_clerk, reason="  ")
-    plans.usage_plan_return(plan=plan, actor=city_clerk, reason="用途不明")
+        services.usage_plan_return(plan=plan, actor=city_clerk, reason="  ")
+    services.usage_plan_return(plan=plan, actor=city_clerk, reason="用途不明")
     with pytest.raises(ValidationError):
-        plans.usage_plan_return(plan=plan, actor=city_clerk, reason="again")
+        services.usage_plan_return(plan=plan, actor=city_clerk, reason="again")
     plan = submit_a(city, county_a, county_a_officer, amounts=("10.00",))
     assert plan.status == UsagePlan.Status.SUBMITTED
     assert [item.amount for item in plan.lines.all()] == [Decimal("10.00")]
@@ -277,22 +279,22 @@ def test_illegal_city_plan_transitions_are_refused(
     city, county_a, county_a_officer, city_clerk, bureau_approver, finance_officer
 ):
     submit_a(city, county_a, county_a_officer)
-    city_plan = plans.city_plan_consolidate(
+    city_plan = services.city_plan_consolidate(
         municipality=city, month=PLAN_MONTH, actor=city_clerk, today=ON_TIME
     )
     with pytest.raises(ValidationError):
-        plans.city_plan_consolidate(municipality=city, month=PLAN_MONTH, actor=city_clerk)
+        services.city_plan_consolidate(municipality=city, month=PLAN_MONTH, actor=city_clerk)
     with pytest.raises(ValidationError):
-        plans.city_plan_request_funding(city_plan=city_plan, actor=bureau_approver)
+        services.city_plan_request_funding(city_plan=city_plan, actor=bureau_approver)
     with pytest.raises(ValidationError):
-        plans.disbursement_confirm(city_plan=city_plan, actor=finance_officer)
+        services.disbursement_confirm(city_plan=city_plan, actor=finance_officer)
     with pytest.raises(ValidationError):
-        plans.allocation_run(city_plan=city_plan, actor=city_clerk)
-    plans.city_plan_approve(city_plan=city_plan, actor=bureau_approver)
+        services.allocation_run(city_plan=city_plan, actor=city_clerk)
+    services.city_plan_approve(city_plan=city_plan, actor=bureau_approver)
     with pytest.raises(ValidationError):
-        plans.city_plan_approve(city_plan=city_plan, actor=bureau_approver)
+        services.city_plan_approve(city_plan=city_plan, actor=bureau_approver)
     with pytest.raises(ValidationError):
-        plans.allocation_run(city_plan=city_plan, actor=city_clerk)
+        services.allocation_run(city_plan=city_plan, actor=city_clerk)
     # A plan cannot be submitted for a month already consolidated.
     with pytest.raises(ValidationError):
         submit_a(city, county_a, county_a_officer)
@@ -301,7 +303,7 @@ def test_illegal_city_plan_transitions_are_refused(
 
 def test_consolidation_without_plans_is_refused(city, city_clerk):
     with pytest.raises(ValidationError):
-        plans.city_plan_consolidate(municipality=city, month=PLAN_MONTH, actor=city_clerk)
+        services.city_plan_consolidate(municipality=city, month=PLAN_MONTH, actor=city_clerk)
     assert not CityMonthlyPlan.objects.exists()
 
 
@@ -310,7 +312,7 @@ def test_consolidation_without_plans_is_refused(city, city_clerk):
 
 def test_county_officer_acts_only_for_their_county(city, county_a, county_b_officer):
     with pytest.raises(PermissionDenied):
-        plans.usage_plan_submit(
+        services.usage_plan_submit(
             county=county_a,
             month=PLAN_MONTH,
             lines=[line("1.00")],
@@ -325,7 +327,7 @@ def test_county_officer_acts_only_for_their_county(city, county_a, county_b_offi
 )
 def test_only_county_officers_submit_plans(city, county_a, role, request):
     with pytest.raises(PermissionDenied):
-        plans.usage_plan_submit(
+        services.usage_plan_submit(
             county=county_a,
             month=PLAN_MONTH,
             lines=[line("1.00")],
@@ -359,17 +361,17 @@ def test_each_step_only_by_its_role(
     submit_a(city, county_a, county_a_officer)
     today = datetime.date(2026, 9, 29)
     calls = {
-        "consolidate": lambda actor: plans.city_plan_consolidate(
+        "consolidate": lambda actor: services.city_plan_consolidate(
             municipality=city, month=PLAN_MONTH, actor=actor, today=today
         ),
-        "approve": lambda actor: plans.city_plan_approve(city_plan=city_plan, actor=actor),
-        "request": lambda actor: plans.city_plan_request_funding(
+        "approve": lambda actor: services.city_plan_approve(city_plan=city_plan, actor=actor),
+        "request": lambda actor: services.city_plan_request_funding(
             city_plan=city_plan, actor=actor, today=today
         ),
-        "disburse": lambda actor: plans.disbursement_confirm(
+        "disburse": lambda actor: services.disbursement_confirm(
             city_plan=city_plan, actor=actor, today=today
         ),
-        "allocate": lambda actor: plans.allocation_run(
+        "allocate": lambda actor: services.allocation_run(
             city_plan=city_plan, actor=actor, today=today
         ),
     }
@@ -415,17 +417,17 @@ def test_annual_plan_transitions_and_segregation(
     plan = AnnualPlan.objects.get(county=county_a)
     assert plan.status == AnnualPlan.Status.APPROVED
     with pytest.raises(ValidationError):
-        plans.annual_plan_approve(plan=plan, actor=bureau_approver)
+        services.annual_plan_approve(plan=plan, actor=bureau_approver)
     with pytest.raises(ValidationError):
-        plans.annual_plan_review(plan=plan, actor=city_clerk)
+        services.annual_plan_review(plan=plan, actor=city_clerk)
     with pytest.raises(PermissionDenied):
-        plans.annual_plan_approve(plan=plan, actor=city_clerk)
+        services.annual_plan_approve(plan=plan, actor=city_clerk)
     AnnualPlan.objects.filter(pk=plan.pk).update(status=AnnualPlan.Status.SUBMITTED)
     plan.refresh_from_db()
     with pytest.raises(ValidationError):
-        plans.annual_plan_approve(plan=plan, actor=bureau_approver)  # not reviewed yet
-    plans.annual_plan_return(plan=plan, actor=city_clerk, reason="请补充说明")
-    plan = plans.annual_plan_submit(
+        services.annual_plan_approve(plan=plan, actor=bureau_approver)  # not reviewed yet
+    services.annual_plan_return(plan=plan, actor=city_clerk, reason="请补充说明")
+    plan = services.annual_plan_submit(
         county=county_a, year=2026, lines=[line("100.00")], actor=county_a_officer
     )
     assert plan.status == AnnualPlan.Status.SUBMITTED
@@ -447,7 +449,7 @@ def test_deadline_check_notifies_the_responsible_roles_once(
     assert sent >= 1
     assert plan_deadlines_check(municipality=city, today=datetime.date(2026, 9, 29)) == 0
     submit_a(city, county_a, county_a_officer, today=datetime.date(2026, 9, 29))
-    city_plan = plans.city_plan_consolidate(
+    city_plan = services.city_plan_consolidate(
         municipality=city, month=PLAN_MONTH, actor=city_clerk, today=datetime.date(2026, 9, 29)
     )
     plan_deadlines_check(municipality=city, today=datetime.date(2026, 10, 9))
@@ -469,9 +471,9 @@ def test_deadline_check_sends_email(city, county_a_officer, django_capture_on_co
 
 
 def test_demo_seeder_prepares_a_plan_year_and_is_idempotent(jining):
-    from funds.services import accounts_open_for_municipality
-    from pooling.demo import DemoOptions
-    from settlement.demo import seed_plans
+    from funds.ledger.services import accounts_open_for_municipality
+    from pooling.structure.demo import DemoOptions
+    from settlement.plans.demo import seed_plans
 
     accounts_open_for_municipality(municipality=jining, actor=None)
     seed_plans(jining, DemoOptions(city="jining", insured=0), log=lambda message: None)

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from funds.models import JournalEntry
-from settlement import plans
-from settlement.models import AnnualPlan, CityMonthlyPlan, UsagePlan
+from funds.ledger.models import JournalEntry
+from settlement.plans import services
+from settlement.plans.models import AnnualPlan, CityMonthlyPlan, UsagePlan
 from tests.settlement.conftest import ledger_fingerprint
 from tests.settlement.test_plans_support import (
     ON_TIME,
@@ -44,7 +44,7 @@ def usage_payload(amount="1000.00", month="2026-10", **extra):
 
 
 def submit(county, officer, amount="5.00"):
-    return plans.usage_plan_submit(
+    return services.usage_plan_submit(
         county=county, month=PLAN_MONTH, lines=[line(amount)], actor=officer, today=ON_TIME
     )
 
@@ -223,7 +223,7 @@ def test_each_city_step_only_by_its_role_and_nothing_changes_on_denial(
 
 def test_an_illegal_transition_is_a_400(city, api_for, county_a, county_a_officer, city_clerk):
     submit(county_a, county_a_officer)
-    city_plan = plans.city_plan_consolidate(
+    city_plan = services.city_plan_consolidate(
         municipality=city, month=PLAN_MONTH, actor=city_clerk, today=datetime.date(2026, 9, 29)
     )
     response = api_for(city_clerk).post(f"{CITY}{city_plan.pk}/allocate/")

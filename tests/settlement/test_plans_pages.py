@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from settlement import plans
-from settlement.models import CityMonthlyPlan, UsagePlan
+from settlement.plans import services
+from settlement.plans.models import CityMonthlyPlan, UsagePlan
 from tests.settlement.test_plans_support import (
     ON_TIME,
     PLAN_MONTH,
@@ -72,7 +72,7 @@ def test_form_refuses_over_plan_with_the_excess(city, client_for, county_b_offic
 def test_county_officer_gets_404_for_another_countys_plan(
     city, client_for, county_a, county_a_officer, county_b_officer
 ):
-    plan = plans.usage_plan_submit(
+    plan = services.usage_plan_submit(
         county=county_a,
         month=PLAN_MONTH,
         lines=[line("5.00")],
@@ -104,7 +104,7 @@ def test_dashboard_is_for_city_roles(city, client_for, request, role, status):
 def test_consolidation_page_marks_missing_and_late_and_consolidates(
     city, client_for, county_a, county_a_officer, city_clerk, auditor
 ):
-    plans.usage_plan_submit(
+    services.usage_plan_submit(
         county=county_a,
         month=PLAN_MONTH,
         lines=[line("5.00")],
@@ -125,14 +125,16 @@ def test_consolidation_page_marks_missing_and_late_and_consolidates(
 def test_step_buttons_refuse_the_wrong_role_and_change_nothing(
     city, client_for, county_a, county_a_officer, city_clerk, bureau_approver, finance_officer
 ):
-    plans.usage_plan_submit(
+    services.usage_plan_submit(
         county=county_a,
         month=PLAN_MONTH,
         lines=[line("5.00")],
         actor=county_a_officer,
         today=ON_TIME,
     )
-    city_plan = plans.city_plan_consolidate(municipality=city, month=PLAN_MONTH, actor=city_clerk)
+    city_plan = services.city_plan_consolidate(
+        municipality=city, month=PLAN_MONTH, actor=city_clerk
+    )
     approve = reverse("settlement:city_plan_approve", args=[city_plan.pk])
     assert client_for(finance_officer).post(approve).status_code == 403
     assert client_for(city_clerk).post(approve).status_code == 403
@@ -152,7 +154,7 @@ def test_step_buttons_refuse_the_wrong_role_and_change_nothing(
 
 
 def test_return_with_reason(city, client_for, county_a, county_a_officer, city_clerk):
-    plan = plans.usage_plan_submit(
+    plan = services.usage_plan_submit(
         county=county_a,
         month=PLAN_MONTH,
         lines=[line("5.00")],

@@ -4,13 +4,14 @@ and money in the fiscal special account."""
 import datetime
 from decimal import Decimal
 
-from funds import budgets
-from funds.models import Account, FundType
-from funds.selectors import account_for
-from funds.services import PostingLine, accounts_open_for_municipality, entry_post
-from pooling.models import Municipality, User
-from settlement import plans
-from settlement.plans import PlanLineInput
+from funds.budgets import services as budgets_services
+from funds.ledger.models import Account, FundType
+from funds.ledger.selectors import account_for
+from funds.ledger.services import PostingLine, accounts_open_for_municipality, entry_post
+from pooling.accounts.models import User
+from pooling.structure.models import Municipality
+from settlement.plans import services as plans_services
+from settlement.plans.services import PlanLineInput
 
 PLAN_MONTH = datetime.date(2026, 10, 1)
 # The counties' deadline for October 2026: 25 September is the Mid-Autumn holiday, the weekend
@@ -57,7 +58,7 @@ def prepare_year(municipality: Municipality, year: int = 2026) -> None:
     """Budget 310100 approved, quotas of 任城 and 兖州, both annual plans approved."""
     accounts_open_for_municipality(municipality=municipality, actor=None)
     clerk, bureau = user("jining_clerk"), user("jining_bureau")
-    budget = budgets.fund_budget_draft(
+    budget = budgets_services.fund_budget_draft(
         municipality=municipality,
         year=year,
         fund_type=fund(),
@@ -66,16 +67,20 @@ def prepare_year(municipality: Municipality, year: int = 2026) -> None:
     )
     county_a = municipality.counties.get(code="370811")
     county_b = municipality.counties.get(code="370812")
-    budgets.expenditure_quota_set(budget=budget, county=county_a, amount="12000000.00", actor=clerk)
-    budgets.expenditure_quota_set(budget=budget, county=county_b, amount="8000000.00", actor=clerk)
-    budgets.fund_budget_submit(budget=budget, actor=clerk)
-    budgets.fund_budget_approve(budget=budget, actor=bureau)
+    budgets_services.expenditure_quota_set(
+        budget=budget, county=county_a, amount="12000000.00", actor=clerk
+    )
+    budgets_services.expenditure_quota_set(
+        budget=budget, county=county_b, amount="8000000.00", actor=clerk
+    )
+    budgets_services.fund_budget_submit(budget=budget, actor=clerk)
+    budgets_services.fund_budget_approve(budget=budget, actor=bureau)
     for county, officer, amount in (
         (county_a, "jining_county_a", "12000000.00"),
         (county_b, "jining_county_b", "6000000.00"),
     ):
-        plan = plans.annual_plan_submit(
+        plan = plans_services.annual_plan_submit(
             county=county, year=year, lines=[line(amount)], actor=user(officer)
         )
-        plans.annual_plan_review(plan=plan, actor=clerk)
-        plans.annual_plan_approve(plan=plan, actor=bureau)
+        plans_services.annual_plan_review(plan=plan, actor=clerk)
+        plans_services.annual_plan_approve(plan=plan, actor=bureau)

@@ -8,14 +8,14 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from funds import services
-from funds.models import Account, FundType
-from funds.selectors import account_for
-from funds.services import PostingLine
-from pooling.models import PolicyRule
-from settlement.charts import Series, Threshold, line_chart_svg
-from settlement.models import Notification
-from settlement.risk import risk_alerts_check, risk_series
+from funds.ledger import services
+from funds.ledger.models import Account, FundType
+from funds.ledger.selectors import account_for
+from funds.ledger.services import PostingLine
+from pooling.rules.models import PolicyRule
+from settlement.notifications.models import Notification
+from settlement.risk.charts import Series, Threshold, line_chart_svg
+from settlement.risk.selectors import risk_alerts_check, risk_series
 
 D = Decimal
 POOLED = "310100"
@@ -49,10 +49,15 @@ def spending_b(jining, county_b):
 
     def post(key, kind, when, source, target, amount):
         services.entry_post(
-            municipality=jining, kind=kind, month=when, effective_date=when + datetime.timedelta(9),
-            memo="", actor=None, idempotency_key=key,
+            municipality=jining,
+            kind=kind,
+            month=when,
+            effective_date=when + datetime.timedelta(9),
+            memo="",
+            actor=None,
+            idempotency_key=key,
             lines=[PostingLine(source, -D(amount)), PostingLine(target, D(amount))],
-        )  # fmt: skip
+        )
 
     post("c", "collection", month(1), tax, fiscal, "1200.00")
     for number in range(1, 11):
@@ -147,8 +152,9 @@ def test_chart_is_pure_svg_with_breaks_thresholds_and_escaping():
     assert 'points="70.0,66.0 110.0,28.0 150.0,104.0"' in svg
 
 
-def test_dashboard_scoped_with_charts(client_for, county_b_officer, county_a_officer, auditor,
-                                      spending_b):  # fmt: skip
+def test_dashboard_scoped_with_charts(
+    client_for, county_b_officer, county_a_officer, auditor, spending_b
+):
     url = "/settlement/risk/?fund=310100&month=2026-10&months=10"
     page = client_for(county_b_officer).get(url)
     assert page.status_code == 200
@@ -162,8 +168,9 @@ def test_dashboard_scoped_with_charts(client_for, county_b_officer, county_a_off
     assert len(everything.context["rows"]) == 1 + spending_b.counties.count()
 
 
-def test_dashboard_and_api_report_bad_input(client_for, api_for, auditor, county_a_officer,
-                                            county_b, spending_b):  # fmt: skip
+def test_dashboard_and_api_report_bad_input(
+    client_for, api_for, auditor, county_a_officer, county_b, spending_b
+):
     page = client_for(auditor).get("/settlement/risk/?fund=310100&month=2026-13&months=99")
     assert page.status_code == 200 and {"month", "months"} <= set(page.context["form"].errors)
     response = api_for(auditor).get("/api/risk/?fund=310100&month=2026-10&months=3")

@@ -10,11 +10,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
-from enrollment.models import Assessment
-from funds.final_accounts import final_accounts
-from funds.models import Account, BenefitStatement, FundType, HistoricalBalance, JournalEntry
-from pooling.models import County, Municipality
-from settlement.models import CityMonthlyPlan, MonthlyCycle
+from enrollment.contributions.models import Assessment
+from funds.history.models import HistoricalBalance
+from funds.ledger.models import Account, FundType, JournalEntry
+from funds.reports.selectors import final_accounts
+from pooling.structure.models import County, Municipality
+from settlement.benefits.models import BenefitStatement
+from settlement.cycle.models import MonthlyCycle
+from settlement.plans.models import CityMonthlyPlan
 
 JAN, DEC = datetime.date(2026, 1, 1), datetime.date(2026, 12, 1)
 
@@ -34,10 +37,13 @@ def test_a_simulated_year_checks_out_and_reruns_without_booking(db, city):
     )
 
     pooled = final_accounts(
-        municipality=municipality, fund=FundType.objects.get(code="310100"), start=JAN, end=DEC,
+        municipality=municipality,
+        fund=FundType.objects.get(code="310100"),
+        start=JAN,
+        end=DEC,
         counties=list(County.objects.filter(municipality=municipality).order_by("code")),
         include_city=True,
-    )  # fmt: skip
+    )
     assert pooled.balanced
     paid = BenefitStatement.objects.filter(
         municipality=municipality, status=BenefitStatement.Status.PAID
@@ -64,9 +70,12 @@ def test_a_simulated_year_checks_out_and_reruns_without_booking(db, city):
         assert "historical balances: 1 matured time deposits collected" in text
         assert history.deposits.get().collection_entry_id is not None
         assert Account.objects.get(
-            municipality=municipality, county=history.county, owner="county",
-            kind="fiscal_special", fund_type__code="310100",
-        ).frozen_amount == Decimal("700000.00")  # fmt: skip
+            municipality=municipality,
+            county=history.county,
+            owner="county",
+            kind="fiscal_special",
+            fund_type__code="310100",
+        ).frozen_amount == Decimal("700000.00")
         city_level, *_counties = pooled.columns
         assert city_level.line("grant_to_lower") > 0
         assert pooled.city_total.line("grant_to_lower") == Decimal("0.00")

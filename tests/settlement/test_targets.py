@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from pooling.models import AuditEvent, User
-from settlement.models import AdjustmentContribution, AdjustmentYear, CountyTarget
-from settlement.targets import completion_of, county_target_set, target_assessments
+from pooling.accounts.models import AuditEvent, User
+from settlement.targets.models import CountyTarget
+from settlement.targets.selectors import completion_of, target_assessments
+from settlement.targets.services import county_target_set
+from settlement.yearend.models import AdjustmentContribution, AdjustmentYear
 from tests.settlement.test_adjustment import (
     GONGYI,
     JINSHUI,

@@ -11,11 +11,11 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
-from enrollment import services
-from enrollment.demo import demo_population_create
-from enrollment.models import Assessment
-from pooling.demo import seed_structure
-from pooling.presets import CITIES
+from enrollment.contributions import services
+from enrollment.contributions.models import Assessment
+from enrollment.people.demo import demo_population_create
+from pooling.structure.demo import seed_structure
+from pooling.structure.presets import CITIES
 
 
 class Command(BaseCommand):

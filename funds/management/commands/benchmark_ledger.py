@@ -29,11 +29,11 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
-from funds import selectors, services
-from funds.models import Account, JournalEntry
-from funds.services import EntrySpec, PostingLine
-from pooling.demo import seed_structure
-from pooling.presets import CITIES
+from funds.ledger import selectors, services
+from funds.ledger.models import Account, JournalEntry
+from funds.ledger.services import EntrySpec, PostingLine
+from pooling.structure.demo import seed_structure
+from pooling.structure.presets import CITIES
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -48,20 +48,35 @@ class Command(BaseCommand):
         parser.add_argument("--postings", type=int, default=1_000_000)
         parser.add_argument("--batch-entries", type=int, default=10_000)
         parser.add_argument("--samples", type=int, default=200)
-        parser.add_argument("--chunk", type=int, default=2_000_000,
-                            help="postings per loading transaction")  # fmt: skip
-        parser.add_argument("--checked-load", action="store_true",
-                            help="load through every trigger and foreign key (slow)")  # fmt: skip
+        parser.add_argument(
+            "--chunk", type=int, default=2_000_000, help="postings per loading transaction"
+        )
+        parser.add_argument(
+            "--checked-load",
+            action="store_true",
+            help="load through every trigger and foreign key (slow)",
+        )
 
-    def handle(self, *args, postings: int, batch_entries: int, samples: int, chunk: int,
-               checked_load: bool, **options):  # fmt: skip
+    def handle(
+        self,
+        *args,
+        postings: int,
+        batch_entries: int,
+        samples: int,
+        chunk: int,
+        checked_load: bool,
+        **options,
+    ):
         if connection.vendor != "postgresql":
             raise CommandError("benchmark_ledger needs PostgreSQL (set DATABASE_URL).")
         municipality = seed_structure(CITIES["jining"], log=lambda message: None)
         services.accounts_open_for_municipality(municipality=municipality, actor=None)
-        hot = selectors.account_for(municipality=municipality,
-                                    county=municipality.counties.get(code="370811"),
-                                    kind=Account.Kind.INCOME, fund_code="310100")  # fmt: skip
+        hot = selectors.account_for(
+            municipality=municipality,
+            county=municipality.counties.get(code="370811"),
+            kind=Account.Kind.INCOME,
+            fund_code="310100",
+        )
 
         trusted = not checked_load and self._may_load_as_restore()
         started = time.perf_counter()
@@ -130,16 +145,22 @@ class Command(BaseCommand):
         )
 
     def _build(
-        self, municipality_id: int, hot: Account, prefix: str, first: int, last: int,
-        entries: int, trusted: bool,
-    ) -> int:  # fmt: skip
+        self,
+        municipality_id: int,
+        hot: Account,
+        prefix: str,
+        first: int,
+        last: int,
+        entries: int,
+        trusted: bool,
+    ) -> int:
         """Insert collections ``first``‥``last`` of ``entries`` (two postings each) with two
         statements, then bring the account balances up to date with one UPDATE."""
         pairs = list(
-            Account.objects.filter(
-                municipality_id=municipality_id, owner="county", kind="income"
-            ).order_by("pk").values_list("pk", "county_id", "fund_type_id")
-        )  # fmt: skip
+            Account.objects.filter(municipality_id=municipality_id, owner="county", kind="income")
+            .order_by("pk")
+            .values_list("pk", "county_id", "fund_type_id")
+        )
         hot_number = next(i for i, (pk, _c, _f) in enumerate(pairs) if pk == hot.pk)
         with transaction.atomic(), connection.cursor() as cursor:
             if trusted:
@@ -226,11 +247,16 @@ class Command(BaseCommand):
 
     def _batch(self, municipality, batch_entries: int) -> None:
         pairs = [
-            (income, Account.objects.get(county=income.county, fund_type=income.fund_type,
-                                         owner="tax_bureau"))
-            for income in Account.objects.filter(municipality=municipality, owner="county",
-                                                 kind="income").select_related("county")
-        ]  # fmt: skip
+            (
+                income,
+                Account.objects.get(
+                    county=income.county, fund_type=income.fund_type, owner="tax_bureau"
+                ),
+            )
+            for income in Account.objects.filter(
+                municipality=municipality, owner="county", kind="income"
+            ).select_related("county")
+        ]
         month = datetime.date(2025, 6, 1)
         prefix = f"batch-{time.time_ns()}-"
         specs = [

@@ -3,7 +3,7 @@ differs, exit non-zero on any difference (issue 3 item 5)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from funds import services
+from funds.ledger import services
 
 
 class Command(BaseCommand):

@@ -2,10 +2,9 @@
 nothing."""
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils.module_loading import autodiscover_modules
 
-from pooling.demo import DemoOptions, demo_users, seed
-from pooling.presets import CITIES, DEMO_PASSWORD
+from pooling.structure.demo import DemoOptions, demo_users, seed
+from pooling.structure.presets import CITIES, DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -18,8 +17,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, city: str, insured: int, verbosity: int, **options) -> None:
-        autodiscover_modules("demo")
-
         def log(message: str) -> None:
             if verbosity >= 1:
                 self.stdout.write(message)

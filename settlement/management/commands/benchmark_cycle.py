@@ -42,28 +42,23 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.db.models import Max
 
-from enrollment import contributions
-from enrollment import services as enrollment_services
-from enrollment.models import (
-    EMPLOYER_SCOPES,
-    Assessment,
-    CollectionAllocation,
-    CollectionBatch,
-    CollectionRow,
-    ContributionBase,
-    EnrollmentEpisode,
-    PersonalAccountMovement,
-)
-from enrollment.validators import CREDIT_CODE_ALPHABET
-from funds.collections import collection_batch_post, retiree_credits_post
-from funds.models import ClosedMonth
-from funds.services import accounts_open_for_municipality
-from pooling.demo import seed_structure
-from pooling.models import County, Municipality, PoolingModel, Role, User
-from pooling.money import month_end
-from pooling.presets import CityPreset, UnitPreset
-from settlement import services
-from settlement.models import MonthlyCycle, StepName
+from enrollment.collection_files import services as collection_files_services
+from enrollment.collection_files.models import CollectionAllocation, CollectionBatch, CollectionRow
+from enrollment.contributions import assessment as contributions_assessment
+from enrollment.contributions.models import Assessment, ContributionBase
+from enrollment.people.models import EMPLOYER_SCOPES, EnrollmentEpisode
+from enrollment.people.validators import CREDIT_CODE_ALPHABET
+from enrollment.personal_accounts.models import PersonalAccountMovement
+from funds.booking.services import collection_batch_post, retiree_credits_post
+from funds.ledger.models import ClosedMonth
+from funds.ledger.services import accounts_open_for_municipality
+from pooling.accounts.models import Role, User
+from pooling.core.money import month_end
+from pooling.structure.demo import seed_structure
+from pooling.structure.models import County, Municipality, PoolingModel
+from pooling.structure.presets import CityPreset, UnitPreset
+from settlement.cycle import services as cycle_services
+from settlement.cycle.models import MonthlyCycle, StepName
 
 SLUG = "benchmark"
 CITY_CODE = "379900"
@@ -382,12 +377,19 @@ class Command(BaseCommand):
     def _month(self, municipality: Municipality) -> datetime.date:
         """The month after the latest closed or started month (the first run: FIRST_MONTH)."""
         latest = max(
-            filter(None, [
-                ClosedMonth.objects.filter(municipality=municipality).aggregate(m=Max("month"))["m"],
-                MonthlyCycle.objects.filter(municipality=municipality).aggregate(m=Max("month"))["m"],
-            ]),
+            filter(
+                None,
+                [
+                    ClosedMonth.objects.filter(municipality=municipality).aggregate(m=Max("month"))[
+                        "m"
+                    ],
+                    MonthlyCycle.objects.filter(municipality=municipality).aggregate(
+                        m=Max("month")
+                    )["m"],
+                ],
+            ),
             default=None,
-        )  # fmt: skip
+        )
         return FIRST_MONTH if latest is None else _next_month(latest)
 
     def _population(
@@ -487,9 +489,13 @@ class Command(BaseCommand):
     # Naive loop -------------------------------------------------------------------------
 
     def _naive(
-        self, municipality: Municipality, month: datetime.date, sample: int, clerk: User,
+        self,
+        municipality: Municipality,
+        month: datetime.date,
+        sample: int,
+        clerk: User,
         figures: Figures,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Do the month's per-person work for ``sample`` people one ORM object at a time, as
         a first implementation would: read the episode and the base, ``save()`` the
         assessment, the person's collection row and its allocation, and the personal-account
@@ -504,9 +510,11 @@ class Command(BaseCommand):
             .values_list("pk", flat=True)[:sample]
         )
         batch = CollectionBatch.objects.create(
-            municipality=municipality, file_name="naive-loop", imported_by=clerk,
+            municipality=municipality,
+            file_name="naive-loop",
+            imported_by=clerk,
             file_sha256=f"naive-{time.time_ns()}",
-        )  # fmt: skip
+        )
         parameters: dict[int, dict] = {}
         saved: list[Assessment] = []
         employer_rows: dict[int, CollectionRow] = {}
@@ -521,11 +529,11 @@ class Command(BaseCommand):
             if episode.scope in EMPLOYER_SCOPES and base is None:
                 continue
             if episode.county_id not in parameters:
-                parameters[episode.county_id] = contributions.assessment_parameters(
+                parameters[episode.county_id] = contributions_assessment.assessment_parameters(
                     municipality=municipality, county=episode.county, month=month
                 )
             employer = episode.employer
-            amounts = contributions.assessment_amounts(
+            amounts = contributions_assessment.assessment_amounts(
                 scope=episode.scope,
                 unit_type=employer.unit_type if employer else "",
                 employer_status=employer.status if employer else "",
@@ -564,9 +572,12 @@ class Command(BaseCommand):
 
     @staticmethod
     def _naive_collect(
-        batch: CollectionBatch, number: int, episode: EnrollmentEpisode, assessment: Assessment,
+        batch: CollectionBatch,
+        number: int,
+        episode: EnrollmentEpisode,
+        assessment: Assessment,
         employer_rows: dict[int, CollectionRow],
-    ) -> int:  # fmt: skip
+    ) -> int:
         """The naive loop's collection side of one person, as the synthetic file has it:
         an employer's one row pays all its people (saved again as each is added), a person
         without an employer pays a row of their own unless they are among the tenth in
@@ -576,22 +587,31 @@ class Command(BaseCommand):
         saves = 0
         if a.retiree_account_credit:
             PersonalAccountMovement(
-                person_id=a.person_id, county_id=a.county_id, month=a.month,
-                amount=a.retiree_account_credit, assessment=a,
+                person_id=a.person_id,
+                county_id=a.county_id,
+                month=a.month,
+                amount=a.retiree_account_credit,
+                assessment=a,
                 reason=PersonalAccountMovement.Reason.RETIREE_CREDIT,
-            ).save()  # fmt: skip
+            ).save()
             saves += 1
         if a.employer_id is None and a.person_id % 10 == 0:
             return saves
         row = employer_rows.get(a.employer_id) if a.employer_id else None
         if row is None:
             row = CollectionRow(
-                batch=batch, row_number=number + 1, month=a.month, amount=0,
-                outcome=CollectionRow.Outcome.MATCHED, county_id=a.county_id,
-                payer_code=episode.employer.credit_code if a.employer_id
+                batch=batch,
+                row_number=number + 1,
+                month=a.month,
+                amount=0,
+                outcome=CollectionRow.Outcome.MATCHED,
+                county_id=a.county_id,
+                payer_code=episode.employer.credit_code
+                if a.employer_id
                 else episode.person.id_number,
-                employer_id=a.employer_id, person_id=None if a.employer_id else a.person_id,
-            )  # fmt: skip
+                employer_id=a.employer_id,
+                person_id=None if a.employer_id else a.person_id,
+            )
             if a.employer_id:
                 employer_rows[a.employer_id] = row
         row.amount += a.total_due
@@ -600,17 +620,28 @@ class Command(BaseCommand):
         pooled = a.employer_pooled_fund + a.individual_pooled_fund
         critical = a.employer_critical_illness + a.individual_critical_illness
         CollectionAllocation(
-            row=row, batch=batch, assessment=a, county_id=a.county_id, person_id=a.person_id,
-            month=a.month, pooled_fund=pooled, maternity=a.employer_maternity,
-            personal_account=a.individual_personal_account, critical_illness=critical,
+            row=row,
+            batch=batch,
+            assessment=a,
+            county_id=a.county_id,
+            person_id=a.person_id,
+            month=a.month,
+            pooled_fund=pooled,
+            maternity=a.employer_maternity,
+            personal_account=a.individual_personal_account,
+            critical_illness=critical,
             amount=a.total_due,
-        ).save()  # fmt: skip
+        ).save()
         if a.individual_personal_account:
             PersonalAccountMovement(
-                person_id=a.person_id, county_id=a.county_id, month=a.month,
-                amount=a.individual_personal_account, collection_batch=batch, assessment=a,
+                person_id=a.person_id,
+                county_id=a.county_id,
+                month=a.month,
+                amount=a.individual_personal_account,
+                collection_batch=batch,
+                assessment=a,
                 reason=PersonalAccountMovement.Reason.CONTRIBUTION,
-            ).save()  # fmt: skip
+            ).save()
             saves += 1
         return saves + 2  # the row and the allocation
 
@@ -625,7 +656,7 @@ class Command(BaseCommand):
         return result
 
     def _run_step(self, cycle: MonthlyCycle, name: str, clerk: User):
-        outcome = services.cycle_step_run(cycle=cycle, name=name, actor=clerk)
+        outcome = cycle_services.cycle_step_run(cycle=cycle, name=name, actor=clerk)
         if outcome.status != "done":
             raise CommandError(f"Step {name} ended {outcome.status}: {outcome.error}")
         return outcome, outcome.count
@@ -634,7 +665,9 @@ class Command(BaseCommand):
         self, municipality: Municipality, month: datetime.date, clerk: User, figures: Figures
     ) -> None:
         self._say("Cycle:")
-        cycle, _created = services.cycle_start(municipality=municipality, month=month, actor=clerk)
+        cycle, _created = cycle_services.cycle_start(
+            municipality=municipality, month=month, actor=clerk
+        )
         step = self._run_step
         self._timed(figures, "assessment", lambda: step(cycle, StepName.ASSESSMENT, clerk))
         figures.assessed = Assessment.objects.filter(municipality=municipality, month=month).count()
@@ -688,7 +721,7 @@ class Command(BaseCommand):
         return content, content.count(b"\n") - 1
 
     def _import(self, municipality, month, content: bytes, clerk: User):
-        result = enrollment_services.collection_file_import(
+        result = collection_files_services.collection_file_import(
             municipality=municipality,
             file_name=f"benchmark-{month:%Y-%m}.csv",
             content=content,
@@ -726,9 +759,14 @@ class Command(BaseCommand):
         naive = figures.naive_seconds_extrapolated
 
         def row(
-            name: str, seconds: float, rows: int, rss: float | None, note: str = "", *,
+            name: str,
+            seconds: float,
+            rows: int,
+            rss: float | None,
+            note: str = "",
+            *,
             versus_naive: bool = False,
-        ) -> str:  # fmt: skip
+        ) -> str:
             rate = f"{rows / seconds:,.0f}" if seconds and rows else "–"
             to_floor = f"{seconds / floor:.2f}×" if floor and seconds else "–"
             speedup = f"{naive / seconds:,.0f}×" if versus_naive and naive and seconds else "–"
@@ -742,8 +780,10 @@ class Command(BaseCommand):
             f"{'':<30}{'seconds':>10}{'rows':>12}{'rows/s':>12}{'÷ floor':>10}"
             f"{'vs naive':>10}{'RSS MB':>9}"
         )
-        self._say(f"\nbenchmark_cycle: {figures.insured:,} insured, {figures.counties} counties, "
-                  f"month {figures.month}, {os.cpu_count()} CPUs")  # fmt: skip
+        self._say(
+            f"\nbenchmark_cycle: {figures.insured:,} insured, {figures.counties} counties, "
+            f"month {figures.month}, {os.cpu_count()} CPUs"
+        )
         self._say(header)
         self._say("-" * len(header))
         for step in figures.steps:
@@ -751,11 +791,27 @@ class Command(BaseCommand):
             # The naive loop does the whole month's per-person work: only the total compares.
             self._say(row(step.name, step.seconds, step.rows, step.peak_rss_mb, note))
         self._say("-" * len(header))
-        self._say(row("cycle total", figures.cycle_seconds, figures.assessed, _peak_rss_mb(),
-                      versus_naive=True))  # fmt: skip
+        self._say(
+            row(
+                "cycle total",
+                figures.cycle_seconds,
+                figures.assessed,
+                _peak_rss_mb(),
+                versus_naive=True,
+            )
+        )
         self._say(row("floor: COPY into UNLOGGED", floor, figures.floor_rows, None))
-        self._say(row(f"naive save() ×{figures.naive_sample} → N", naive, figures.insured, None,
-                      versus_naive=True))  # fmt: skip
-        self._say(f"completed: {figures.completed}; peak RSS {_peak_rss_mb():,.0f} MB; load "
-                  f"average {figures.load_start} at the start, "
-                  f"{[round(load, 2) for load in os.getloadavg()]} at the end")  # fmt: skip
+        self._say(
+            row(
+                f"naive save() ×{figures.naive_sample} → N",
+                naive,
+                figures.insured,
+                None,
+                versus_naive=True,
+            )
+        )
+        self._say(
+            f"completed: {figures.completed}; peak RSS {_peak_rss_mb():,.0f} MB; load "
+            f"average {figures.load_start} at the start, "
+            f"{[round(load, 2) for load in os.getloadavg()]} at the end"
+        )

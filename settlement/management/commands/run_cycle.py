@@ -4,10 +4,10 @@ process and prints each step's figures; it exits non-zero when a step fails."""
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pooling.models import Municipality
-from pooling.money import parse_month
-from settlement import services
-from settlement.models import CycleStep
+from pooling.core.money import parse_month
+from pooling.structure.models import Municipality
+from settlement.cycle import services
+from settlement.cycle.models import CycleStep
 
 
 class Command(BaseCommand):

@@ -6,9 +6,9 @@ step or a check fails. Running it again for the same year books nothing and chec
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from pooling.demo import seed_structure
-from pooling.presets import CITIES
-from settlement.simulation import SimulationError, simulation_year_run
+from pooling.structure.demo import seed_structure
+from pooling.structure.presets import CITIES
+from settlement.simulation.services import SimulationError, simulation_year_run
 
 
 class Command(BaseCommand):
@@ -36,14 +36,18 @@ class Command(BaseCommand):
             raise CommandError(f"Simulation failed: {error}") from error
         out = self.stdout.write
         out(f"{municipality.name} {year}")
-        out(f"{'month':<8} {'assessed':>9} {'collected':>15} {'planned':>14} "
-            f"{'own funds':>14} {'benefits paid':>14}")  # fmt: skip
+        out(
+            f"{'month':<8} {'assessed':>9} {'collected':>15} {'planned':>14} "
+            f"{'own funds':>14} {'benefits paid':>14}"
+        )
         for month in result.months:
             if month.skipped:
                 out(f"{month.month:%Y-%m}  already run, nothing booked")
                 continue
-            out(f"{month.month:%Y-%m}  {month.assessed:>9} {month.collected:>15} "
-                f"{month.planned:>14} {month.own_disbursed:>14} {month.paid:>14}")  # fmt: skip
+            out(
+                f"{month.month:%Y-%m}  {month.assessed:>9} {month.collected:>15} "
+                f"{month.planned:>14} {month.own_disbursed:>14} {month.paid:>14}"
+            )
         for line in result.year_end:
             out(f"year end: {line}")
         for name, value in result.figures.items():

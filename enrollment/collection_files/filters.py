@@ -1,0 +1,14 @@
+"""django-filter filter sets for the enrollment pages and API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from enrollment.collection_files.models import CollectionRow
+
+
+class CollectionRowFilter(django_filters.FilterSet):
+    outcome = django_filters.ChoiceFilter(choices=CollectionRow.Outcome.choices, label=_("Outcome"))
+
+    class Meta:
+        model = CollectionRow
+        fields = ["outcome"]

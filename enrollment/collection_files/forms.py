@@ -1,0 +1,10 @@
+"""Browser forms of enrollment. They validate input; services do the writing."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class CollectionUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tax bureau collection file (CSV or XLSX: payer_code, month, amount)")
+    )

@@ -1,0 +1,150 @@
+"""Reads of enrollment and contributions shared by pages, the API and the funds app."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from enrollment.collection_files.models import CollectionAllocation
+from enrollment.contributions.assessment import MONTHS_PER_YEAR
+from enrollment.contributions.models import Assessment, ContributionBase, EmployerPayroll
+from enrollment.people.models import (
+    FLEXIBLE_SCOPES,
+    InsuredPerson,
+    Scheme,
+)
+from pooling.accounts.models import User
+from pooling.core.access import scope_queryset
+from pooling.core.money import ZERO, next_month
+from pooling.rules.catalogue import RULES
+from pooling.rules.selectors import RuleNotDefined, rule_value
+from pooling.structure.models import County, Municipality
+
+CONTRIBUTION_RULE_KEYS = [
+    "employer_rate_public",
+    "maternity_rate_public",
+    "employer_rate_other",
+    "maternity_rate_other",
+    "individual_rate",
+    "flexible_rate",
+    "provincial_average_wage",
+    "base_floor_share",
+    "base_cap_share",
+    "critical_illness_premium",
+    "critical_illness_employer_part",
+    "retiree_personal_account_monthly",
+    "top_up_rate",
+    "minimum_contribution_years",
+    "flexible_waiting_months",
+    "provincial_life_expectancy",
+]
+
+
+def bases_for(*, user: User) -> QuerySet[ContributionBase]:
+    return scope_queryset(
+        ContributionBase.objects.select_related("person", "person__county"),
+        user,
+        county_field="person__county",
+        municipality_field="person__municipality",
+    )
+
+
+def payrolls_for(*, user: User) -> QuerySet[EmployerPayroll]:
+    return scope_queryset(
+        EmployerPayroll.objects.select_related("employer", "employer__county"),
+        user,
+        county_field="employer__county",
+        municipality_field="employer__municipality",
+    )
+
+
+def assessments_for(*, user: User) -> QuerySet[Assessment]:
+    paid = CollectionAllocation.objects.filter(assessment=OuterRef("pk"))
+    return scope_queryset(
+        Assessment.objects.select_related("county", "person", "employer").annotate(
+            paid=Exists(paid)
+        ),
+        user,
+    )
+
+
+@dataclass(frozen=True)
+class RuleInForce:
+    key: str
+    label: str
+    clause: str
+    kind: str
+    value: Decimal | None
+
+
+def contribution_rules_in_force(
+    *, municipality: Municipality, month: datetime.date, county: County | None = None
+) -> list[RuleInForce]:
+    """The contribution rules (N 三(二)–(三)) in force for ``month``; None where none is."""
+    result = []
+    for key in CONTRIBUTION_RULE_KEYS:
+        spec = RULES[key]
+        try:
+            value = rule_value(municipality=municipality, key=key, on=month, county=county)
+        except RuleNotDefined:
+            value = None
+        result.append(RuleInForce(key, str(spec.label), spec.clause, spec.kind, value))
+    return result
+
+
+# Contribution history and eligibility (issue item 9) ------------------------------------------
+
+
+@dataclass
+class ContributionHistory:
+    paid_months: list[datetime.date] = field(default_factory=list)
+    unpaid_months: list[datetime.date] = field(default_factory=list)
+    months_paid: int = 0
+    years_paid: Decimal = ZERO
+    minimum_years: int = 0
+    meets_minimum: bool = False
+    benefits_from: datetime.date | None = None
+    waiting_months: int = 0
+
+
+def contribution_history(*, person: InsuredPerson, on: datetime.date) -> ContributionHistory:
+    """Months paid and cumulative years; when benefits start (N 三(三)).
+
+    Benefits start the month after the first paid month; a first-time flexible worker's start
+    the month after ``flexible_waiting_months`` consecutive paid months. Retiree months pay
+    nothing and do not count as contribution years.
+    """
+    history = ContributionHistory()
+    assessments = (
+        person.assessments.exclude(scope="retiree")
+        .annotate(paid=Exists(CollectionAllocation.objects.filter(assessment=OuterRef("pk"))))
+        .order_by("month")
+        .values_list("month", "paid")
+    )
+    for month, paid in assessments:
+        (history.paid_months if paid else history.unpaid_months).append(month)
+    history.months_paid = len(history.paid_months)
+    history.years_paid = (Decimal(history.months_paid) / MONTHS_PER_YEAR).quantize(Decimal("0.01"))
+    municipality = person.municipality
+    history.minimum_years = int(
+        rule_value(municipality=municipality, key="minimum_contribution_years", on=on)
+    )
+    history.meets_minimum = history.months_paid >= history.minimum_years * MONTHS_PER_YEAR
+    waiting_first = person.episodes.filter(
+        scheme=Scheme.EMPLOYEE, first_enrollment=True, scope__in=FLEXIBLE_SCOPES
+    ).exists()
+    needed = 1
+    if waiting_first:
+        history.waiting_months = int(
+            rule_value(municipality=municipality, key="flexible_waiting_months", on=on)
+        )
+        needed = history.waiting_months
+    run, previous = 0, None
+    for month in history.paid_months:
+        run = run + 1 if previous is not None and next_month(previous) == month else 1
+        previous = month
+        if run >= needed:
+            history.benefits_from = next_month(month)
+            break
+    return history

@@ -1,0 +1,786 @@
+"""Writes to the fund ledger. Every movement of money in the product goes through
+``entry_post`` / ``entries_post_batch``; a mistake is undone only by ``entry_reverse``.
+
+The rules (DOMAIN §6, §11; 财社〔2017〕144号 arts. 39–42):
+
+- each fund is its own book: all postings of an entry belong to one fund;
+- an entry's postings sum to zero and no posting is zero;
+- an account that may not go negative never does;
+- a closed month accepts no postings (DOMAIN §10);
+- an idempotency key is posted once: the same key with the same inputs returns the first
+  entry, with other inputs it is refused.
+
+The services enforce these on every database. On PostgreSQL the database enforces them again
+(migration 0003: constraint triggers, composite foreign keys, CHECKs), so raw SQL and bulk
+writes that skip this module are refused too. These services run inside the caller's
+transaction when there is one (a cycle run posts many entries atomically), so they are
+``atomic`` but not ``durable``.
+"""
+
+import datetime
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, Model, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from funds.ledger.models import (
+    FUND_TYPE_DEFAULTS,
+    Account,
+    ClosedMonth,
+    FundType,
+    JournalEntry,
+    LedgerCheck,
+    Posting,
+)
+from funds.ledger.selectors import ledger_verify
+from pooling.accounts.models import User
+from pooling.core.audit import audit_record
+from pooling.core.money import MoneyField, month_start, round_money
+from pooling.structure.models import County, Municipality
+
+# Rows per INSERT when writing postings; large batches stay within parameter limits.
+POSTING_INSERT_BATCH = 5000
+
+
+# Keys per query when looking up idempotency keys of a batch.
+KEY_LOOKUP_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class PostingLine:
+    """One line of an entry to post: ``amount`` > 0 puts money into ``account``, < 0 takes it
+    out."""
+
+    account: Account
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class EntrySpec:
+    """One entry of a batch for ``entries_post_batch``; the fields mirror ``entry_post``."""
+
+    kind: str
+    month: datetime.date
+    effective_date: datetime.date
+    memo: str
+    idempotency_key: str
+    lines: Sequence[PostingLine]
+    source: Model | None = None
+    source_label: str = ""
+    reverses: JournalEntry | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What ``entries_post_batch`` did: the entry id of every spec, in order, and how many
+    were new or replays of earlier posts."""
+
+    entry_ids: list[int]
+    created: int
+    replayed: int
+
+
+# ---------------------------------------------------------------------------------------------
+# Fund types and accounts
+# ---------------------------------------------------------------------------------------------
+
+_OWNER_LABEL = {
+    Account.Owner.CITY: "市级",
+    Account.Owner.FINANCE_BUREAU: "市财政局",
+    Account.Owner.TAX_BUREAU: "税务局",
+    Account.Owner.DESIGNATED_INSTITUTION: "定点医药机构",
+    Account.Owner.COUNTY_GOVERNMENT: "县级政府",
+    Account.Owner.CITY_FINANCE: "市财政",
+}
+_KIND_LABEL = {
+    Account.Kind.INCOME: "收入户",
+    Account.Kind.EXPENDITURE: "支出户",
+    Account.Kind.FISCAL_SPECIAL: "财政专户",
+    Account.Kind.ADJUSTMENT_FUND: "调剂金户",
+    Account.Kind.HISTORICAL_RESERVE: "历年结余",
+    Account.Kind.PERSONAL_ACCOUNT_CONTROL: "个人账户汇总",
+    Account.Kind.COUNTERPARTY: "往来",
+}
+PERSONAL_ACCOUNT_FUND = "310200"
+
+
+# (owner, kind, may go negative). Outside parties are counterparties: their balance is the
+# running total of what they paid in (negative) or received, so they may go negative.
+COUNTY_ACCOUNT_PLAN: tuple[tuple[str, str, bool], ...] = (
+    (Account.Owner.COUNTY, Account.Kind.INCOME, False),
+    (Account.Owner.COUNTY, Account.Kind.EXPENDITURE, False),
+    (Account.Owner.COUNTY, Account.Kind.FISCAL_SPECIAL, False),
+    (Account.Owner.COUNTY, Account.Kind.HISTORICAL_RESERVE, False),
+    (Account.Owner.TAX_BUREAU, Account.Kind.COUNTERPARTY, True),
+    (Account.Owner.DESIGNATED_INSTITUTION, Account.Kind.COUNTERPARTY, True),
+    (Account.Owner.COUNTY_GOVERNMENT, Account.Kind.COUNTERPARTY, True),
+)
+CITY_ACCOUNT_PLAN: tuple[tuple[str, str, bool], ...] = (
+    (Account.Owner.CITY, Account.Kind.INCOME, False),
+    (Account.Owner.CITY, Account.Kind.EXPENDITURE, False),
+    (Account.Owner.CITY, Account.Kind.ADJUSTMENT_FUND, False),
+    (Account.Owner.FINANCE_BUREAU, Account.Kind.FISCAL_SPECIAL, False),
+    (Account.Owner.CITY_FINANCE, Account.Kind.COUNTERPARTY, True),
+    (Account.Owner.TAX_BUREAU, Account.Kind.COUNTERPARTY, True),
+    (Account.Owner.DESIGNATED_INSTITUTION, Account.Kind.COUNTERPARTY, True),
+)
+
+
+def fund_types_ensure() -> list[FundType]:
+    """Make sure every fund type of ``FUND_TYPE_DEFAULTS`` exists (the data migration loads
+    them; a flushed test database or a new installation may lack them)."""
+    FundType.objects.bulk_create(
+        [
+            FundType(code=code, name=name, name_en=name_en)
+            for code, name, name_en in FUND_TYPE_DEFAULTS
+        ],
+        ignore_conflicts=True,
+    )
+    return list(FundType.objects.order_by("code"))
+
+
+def _account_name(*, county: County | None, owner: str, kind: str, fund: FundType) -> str:
+    if county is None:
+        holder = _OWNER_LABEL[owner]
+    elif owner == Account.Owner.COUNTY:
+        holder = county.name
+    else:
+        holder = f"{county.name}{_OWNER_LABEL[owner]}"
+    return f"{holder} · {fund.name} · {_KIND_LABEL[kind]}"
+
+
+def _county_accounts(county: County, funds: list[FundType]) -> list[Account]:
+    accounts = []
+    for fund in funds:
+        plan = list(COUNTY_ACCOUNT_PLAN)
+        if fund.code == PERSONAL_ACCOUNT_FUND:
+            plan.append((Account.Owner.COUNTY, Account.Kind.PERSONAL_ACCOUNT_CONTROL, False))
+        accounts.extend(
+            Account(
+                municipality_id=county.municipality_id,
+                county=county,
+                owner=owner,
+                kind=kind,
+                fund_type=fund,
+                allow_negative=allow_negative,
+                name=_account_name(county=county, owner=owner, kind=kind, fund=fund),
+            )
+            for owner, kind, allow_negative in plan
+        )
+    return accounts
+
+
+def _insert_missing(accounts: list[Account]) -> int:
+    """Insert the accounts that do not exist yet; the unique constraints decide (no
+    check-then-act), so two concurrent openings create each account once."""
+    if not accounts:
+        return 0
+    municipality_id = accounts[0].municipality_id
+    before = Account.objects.filter(municipality_id=municipality_id).count()
+    Account.objects.bulk_create(accounts, ignore_conflicts=True)
+    return Account.objects.filter(municipality_id=municipality_id).count() - before
+
+
+@transaction.atomic
+def accounts_open_for_county(*, county: County, actor: User | None) -> int:
+    """Open a county's accounts in every fund: income, expenditure, fiscal special and
+    historical reserve accounts (N 三(四)2, 5; DOMAIN §11) and the counterparties the money
+    comes from or goes to. Idempotent; returns how many accounts were created.
+
+    Runs when a county joins the pool (``pooling.hooks.on_county_joined``) and from the demo.
+    """
+    funds = fund_types_ensure()
+    created = _insert_missing(_county_accounts(county, funds))
+    if created:
+        audit_record(
+            actor=actor,
+            action="funds.accounts_open",
+            instance=county,
+            after={"accounts_created": created},
+            municipality=county.municipality,
+            county=county,
+        )
+    return created
+
+
+@transaction.atomic
+def accounts_open_for_municipality(*, municipality: Municipality, actor: User | None) -> int:
+    """Open the city-wide accounts (city income and expenditure, the adjustment fund, the
+    finance bureau's fiscal special account, outside parties) in every fund, and every member
+    unit's accounts. Idempotent; returns how many accounts were created."""
+    funds = fund_types_ensure()
+    accounts = [
+        Account(
+            municipality=municipality,
+            county=None,
+            owner=owner,
+            kind=kind,
+            fund_type=fund,
+            allow_negative=allow_negative,
+            name=_account_name(county=None, owner=owner, kind=kind, fund=fund),
+        )
+        for fund in funds
+        for owner, kind, allow_negative in CITY_ACCOUNT_PLAN
+    ]
+    for county in municipality.counties.order_by("code"):
+        accounts.extend(_county_accounts(county, funds))
+    created = _insert_missing(accounts)
+    if created:
+        audit_record(
+            actor=actor,
+            action="funds.accounts_open",
+            instance=municipality,
+            after={"accounts_created": created},
+            municipality=municipality,
+        )
+    return created
+
+
+# ---------------------------------------------------------------------------------------------
+# Posting
+# ---------------------------------------------------------------------------------------------
+
+
+def _fingerprint(municipality_id: int, spec: EntrySpec) -> str:
+    """A hash of everything that makes an entry what it is, so a replay of an idempotency key
+    with other inputs is recognised. The actor is left out: a retried task may run as
+    another user and is still the same posting."""
+    source_type_id = source_id = None
+    if spec.source is not None:
+        source_type_id = ContentType.objects.get_for_model(spec.source).pk
+        source_id = str(spec.source.pk)
+    payload = [
+        municipality_id,
+        spec.kind,
+        spec.month.isoformat(),
+        spec.effective_date.isoformat(),
+        spec.memo,
+        [[line.account.pk, str(_amount_of(line, spec))] for line in spec.lines],
+        source_type_id,
+        source_id,
+        spec.source_label,
+        spec.reverses.pk if spec.reverses is not None else None,
+    ]
+    return hashlib.sha256(json.dumps(payload, separators=(",", ":")).encode()).hexdigest()
+
+
+def _amount_of(line: PostingLine, spec: EntrySpec) -> Decimal:
+    """The line's amount, refused unless it is an exact, non-zero number of fen."""
+    if isinstance(line.amount, float):
+        raise ValidationError(
+            _("Entry %(key)s: amounts must be Decimal, not float."),
+            code="float_amount",
+            params={"key": spec.idempotency_key},
+        )
+    amount = Decimal(line.amount)
+    if amount != round_money(amount):
+        raise ValidationError(
+            _("Entry %(key)s: %(amount)s is not a whole number of fen."),
+            code="fractional_fen",
+            params={"key": spec.idempotency_key, "amount": amount},
+        )
+    return round_money(amount)
+
+
+def _validate_shape(spec: EntrySpec) -> None:
+    """Checks that need no database: kind, month, at least two non-zero lines summing to
+    zero."""
+    key = spec.idempotency_key
+    if not key or len(key) > 200:
+        raise ValidationError(
+            _("An idempotency key of 1 to 200 characters is required."), code="bad_key"
+        )
+    if spec.kind not in JournalEntry.Kind.values:
+        raise ValidationError(
+            _("Entry %(key)s: unknown kind “%(kind)s”."),
+            code="bad_kind",
+            params={"key": key, "kind": spec.kind},
+        )
+    if spec.month.day != 1:
+        raise ValidationError(
+            _("Entry %(key)s: a month is given as its first day, not %(month)s."),
+            code="not_month_start",
+            params={"key": key, "month": spec.month.isoformat()},
+        )
+    if len(spec.lines) < 2:
+        raise ValidationError(
+            _("Entry %(key)s needs at least two postings."),
+            code="too_few_lines",
+            params={"key": key},
+        )
+    total = Decimal("0.00")
+    for line in spec.lines:
+        amount = _amount_of(line, spec)
+        if amount == 0:
+            raise ValidationError(
+                _("Entry %(key)s: a posting of zero moves nothing; leave it out."),
+                code="zero_amount",
+                params={"key": key},
+            )
+        total += amount
+    if total != 0:
+        raise ValidationError(
+            _("Entry %(key)s is unbalanced: its postings sum to %(total)s instead of zero."),
+            code="unbalanced",
+            params={"key": key, "total": total},
+        )
+
+
+def _closed_months(municipality: Municipality, months: set[datetime.date]) -> set[datetime.date]:
+    return set(
+        ClosedMonth.objects.filter(municipality=municipality, month__in=months).values_list(
+            "month", flat=True
+        )
+    )
+
+
+def _refuse_closed(municipality: Municipality, specs: Sequence[EntrySpec]) -> None:
+    closed = _closed_months(municipality, {spec.month for spec in specs})
+    if closed:
+        first = min(closed)
+        raise ValidationError(
+            _(
+                "The month %(month)s is closed and accepts no postings; post the correction in "
+                "an open month and name the entry it corrects."
+            ),
+            code="month_closed",
+            params={"month": first.strftime("%Y-%m")},
+        )
+
+
+def _hold_municipality(municipality: Municipality) -> None:
+    """Share-lock the municipality row until commit, so ``month_close`` (which locks it for
+    update) waits for this posting and this posting sees a close committed before it. SQLite
+    serialises writers anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM pooling_municipality WHERE id = %s FOR KEY SHARE", [municipality.pk]
+            )
+
+
+def _refuse_below_frozen(locked: dict[int, Account], running: dict[int, Decimal]) -> None:
+    """Refuse a posting that would take an account below its frozen amount: a county's frozen
+    historical balance may not be used without an approved release (N 三(四)5). Runs on the
+    accounts ``_insert_new`` holds locked, so a concurrent post or release is seen; the
+    database CHECK ``account_balance_not_below_frozen`` stays as the backstop."""
+    for pk, account in locked.items():
+        after = running[pk]
+        if account.frozen_amount > 0 and after < account.balance and after < account.frozen_amount:
+            raise ValidationError(
+                _(
+                    "“%(account)s” holds a frozen historical balance of %(frozen)s; this "
+                    "movement of %(amount)s would leave %(after)s. The frozen part may only be "
+                    "used after a release application has been approved (N 三(四)5)."
+                ),
+                code="frozen_balance",
+                params={
+                    "account": account.name,
+                    "frozen": account.frozen_amount,
+                    "amount": round_money(account.balance - after),
+                    "after": round_money(after),
+                },
+            )
+
+
+def _existing_entries(keys: list[str]) -> dict[str, tuple[int, str]]:
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(keys), KEY_LOOKUP_BATCH):
+        chunk = keys[start : start + KEY_LOOKUP_BATCH]
+        for pk, key, input_hash in JournalEntry.objects.filter(
+            idempotency_key__in=chunk
+        ).values_list("pk", "idempotency_key", "input_hash"):
+            found[key] = (pk, input_hash)
+    return found
+
+
+def _refuse_changed_replay(key: str, stored_hash: str, new_hash: str, entry_id: int) -> None:
+    if stored_hash != new_hash:
+        raise ValidationError(
+            _(
+                "The idempotency key “%(key)s” was already used for entry #%(entry)s with "
+                "different inputs; nothing was posted. Use a new key for a new entry."
+            ),
+            code="idempotency_conflict",
+            params={"key": key, "entry": entry_id},
+        )
+
+
+def _post(
+    *, municipality: Municipality, specs: Sequence[EntrySpec], actor: User | None
+) -> BatchResult:
+    """The one posting procedure behind ``entry_post`` and ``entries_post_batch``.
+
+    Steps: (1) check each entry's shape; (2) split replays of known keys from new entries,
+    refusing a known key with other inputs; (3) share-lock the municipality row and refuse
+    closed months, so a concurrent ``month_close`` cannot slip in between; (4) lock every
+    account touched, in primary-key order, so concurrent posts queue instead of deadlocking or
+    losing updates; (5) check funds and compute each posting's balance after it, refusing a
+    balance below zero where not allowed; (6) insert the entries (the unique key decides a race
+    with a concurrent post of the same key); (7) insert the postings and write the accounts'
+    final balances in one UPDATE.
+    """
+    hashes: dict[str, str] = {}
+    new_specs: list[EntrySpec] = []
+    for spec in specs:
+        _validate_shape(spec)
+        fingerprint = _fingerprint(municipality.pk, spec)
+        if spec.idempotency_key in hashes:
+            # The same key twice in one batch: a replay of the earlier one, or a conflict.
+            _refuse_changed_replay(
+                spec.idempotency_key, hashes[spec.idempotency_key], fingerprint, 0
+            )
+            continue
+        hashes[spec.idempotency_key] = fingerprint
+        new_specs.append(spec)
+
+    existing = _existing_entries(list(hashes))
+    for key, (entry_id, stored_hash) in existing.items():
+        _refuse_changed_replay(key, stored_hash, hashes[key], entry_id)
+    new_specs = [spec for spec in new_specs if spec.idempotency_key not in existing]
+    if new_specs:
+        _hold_municipality(municipality)
+        _refuse_closed(municipality, new_specs)
+        created_ids = _insert_new(
+            municipality=municipality,
+            specs=new_specs,
+            hashes=hashes,
+            actor=actor,
+            existing=existing,
+        )
+    else:
+        created_ids = {}
+    entry_ids = [
+        created_ids.get(spec.idempotency_key) or existing[spec.idempotency_key][0] for spec in specs
+    ]
+    return BatchResult(
+        entry_ids=entry_ids, created=len(created_ids), replayed=len(specs) - len(created_ids)
+    )
+
+
+def _insert_new(
+    *,
+    municipality: Municipality,
+    specs: list[EntrySpec],
+    hashes: dict[str, str],
+    actor: User | None,
+    existing: dict[str, tuple[int, str]],
+) -> dict[str, int]:
+    account_ids = sorted({line.account.pk for spec in specs for line in spec.lines})
+    locked = {
+        account.pk: account
+        for account in Account.objects.select_for_update()
+        .filter(pk__in=account_ids)
+        .order_by("pk")
+        .only(
+            "pk",
+            "name",
+            "municipality_id",
+            "fund_type_id",
+            "allow_negative",
+            "balance",
+            "frozen_amount",
+        )
+    }
+    running = {pk: account.balance for pk, account in locked.items()}
+    pending: list[tuple[EntrySpec, int, list[tuple[int, Decimal, Decimal]]]] = []
+    for spec in specs:
+        fund_ids = set()
+        rows = []
+        for line in spec.lines:
+            account = locked.get(line.account.pk)
+            if account is None or account.municipality_id != municipality.pk:
+                raise ValidationError(
+                    _("Entry %(key)s: account %(account)s is not an account of %(city)s."),
+                    code="foreign_account",
+                    params={
+                        "key": spec.idempotency_key,
+                        "account": line.account.pk,
+                        "city": municipality.name,
+                    },
+                )
+            fund_ids.add(account.fund_type_id)
+            amount = round_money(line.amount)
+            balance = running[account.pk] + amount
+            if balance < 0 and not account.allow_negative:
+                raise ValidationError(
+                    _(
+                        "Entry %(key)s would take “%(account)s” below zero by %(short)s "
+                        "(balance %(balance)s, posting %(amount)s); nothing was posted."
+                    ),
+                    code="negative_balance",
+                    params={
+                        "key": spec.idempotency_key,
+                        "account": account.name,
+                        "short": -balance,
+                        "balance": running[account.pk],
+                        "amount": amount,
+                    },
+                )
+            running[account.pk] = balance
+            rows.append((account.pk, amount, balance))
+        if len(fund_ids) != 1:
+            raise ValidationError(
+                _(
+                    "Entry %(key)s mixes funds; each fund is its own book and no posting may "
+                    "move money from one fund to another (N 三(四)1)."
+                ),
+                code="mixed_funds",
+                params={"key": spec.idempotency_key},
+            )
+        pending.append((spec, fund_ids.pop(), rows))
+    _refuse_below_frozen(locked, running)
+
+    entries = [
+        JournalEntry(
+            municipality=municipality,
+            fund_type_id=fund_id,
+            kind=spec.kind,
+            month=spec.month,
+            effective_date=spec.effective_date,
+            memo=spec.memo,
+            actor=actor if actor is not None and actor.pk else None,
+            idempotency_key=spec.idempotency_key,
+            input_hash=hashes[spec.idempotency_key],
+            source_type=(
+                ContentType.objects.get_for_model(spec.source) if spec.source is not None else None
+            ),
+            source_id=str(spec.source.pk) if spec.source is not None else "",
+            source_label=spec.source_label,
+            reverses=spec.reverses,
+        )
+        for spec, fund_id, _rows in pending
+    ]
+    try:
+        with transaction.atomic():
+            JournalEntry.objects.bulk_create(entries)
+    except IntegrityError:
+        # A concurrent post of one of these keys committed first (the unique key decided):
+        # report replays and conflicts exactly as if it had been seen before.
+        won = _existing_entries([spec.idempotency_key for spec in specs])
+        if not won:
+            raise
+        for key, (entry_id, stored_hash) in won.items():
+            _refuse_changed_replay(key, stored_hash, hashes[key], entry_id)
+        existing.update(won)
+        remaining = [spec for spec in specs if spec.idempotency_key not in won]
+        if not remaining:
+            return {}
+        return _insert_new(
+            municipality=municipality,
+            specs=remaining,
+            hashes=hashes,
+            actor=actor,
+            existing=existing,
+        )
+
+    postings = [
+        Posting(
+            entry_id=entry.pk,
+            account_id=account_id,
+            amount=amount,
+            balance_after=balance,
+            fund_type_id=entry.fund_type_id,
+            month=entry.month,
+            effective_date=entry.effective_date,
+        )
+        for entry, (_spec, _fund, rows) in zip(entries, pending, strict=True)
+        for account_id, amount, balance in rows
+    ]
+    Posting.objects.bulk_create(postings, batch_size=POSTING_INSERT_BATCH)
+    touched = {posting.account_id for posting in postings}
+    Account.objects.filter(pk__in=touched).update(
+        balance=Case(
+            *[When(pk=pk, then=Value(running[pk])) for pk in sorted(touched)],
+            output_field=MoneyField(),
+        )
+    )
+    return {entry.idempotency_key: entry.pk for entry in entries}
+
+
+@transaction.atomic
+def entry_post(
+    *,
+    municipality: Municipality,
+    kind: str,
+    month: datetime.date,
+    effective_date: datetime.date,
+    memo: str,
+    actor: User | None,
+    idempotency_key: str,
+    lines: Sequence[PostingLine],
+    source: Model | None = None,
+    source_label: str = "",
+) -> JournalEntry:
+    """Post one balanced entry in one fund and return it (see the module docstring for the
+    rules and ``_post`` for the steps).
+
+    Posting the same ``idempotency_key`` again with the same inputs returns the original
+    entry and changes nothing; with different inputs it raises ``ValidationError``.
+    ``source`` is the document that caused the movement (a plan, a cycle run, an import).
+    """
+    spec = EntrySpec(
+        kind=kind,
+        month=month,
+        effective_date=effective_date,
+        memo=memo,
+        idempotency_key=idempotency_key,
+        lines=lines,
+        source=source,
+        source_label=source_label,
+    )
+    return _post_one(municipality=municipality, spec=spec, actor=actor)
+
+
+def _post_one(*, municipality: Municipality, spec: EntrySpec, actor: User | None) -> JournalEntry:
+    result = _post(municipality=municipality, specs=[spec], actor=actor)
+    entry = JournalEntry.objects.get(pk=result.entry_ids[0])
+    if result.created:
+        audit_record(
+            actor=actor,
+            action=f"funds.entry_{spec.kind}",
+            instance=entry,
+            after={
+                "key": entry.idempotency_key,
+                "fund": entry.fund_type_id,
+                "month": entry.month.isoformat(),
+                "postings": [[line.account.pk, str(line.amount)] for line in spec.lines],
+            },
+            municipality=municipality,
+        )
+    return entry
+
+
+@transaction.atomic
+def entries_post_batch(
+    *, municipality: Municipality, entries: Sequence[EntrySpec], actor: User | None
+) -> BatchResult:
+    """Post many entries at once, all or nothing: one lock of all accounts touched, bulk
+    inserts of entries and postings, one UPDATE of the balances. Used by monthly runs and
+    imports that move hundreds of thousands of postings. Replays of keys already posted are
+    returned, not posted again; one bad entry refuses the whole batch."""
+    result = _post(municipality=municipality, specs=entries, actor=actor)
+    if result.created:
+        audit_record(
+            actor=actor,
+            action="funds.entries_post_batch",
+            instance=municipality,
+            after={
+                "entries_created": result.created,
+                "entries_replayed": result.replayed,
+                "first_entry": min(result.entry_ids),
+                "last_entry": max(result.entry_ids),
+            },
+            municipality=municipality,
+        )
+    return result
+
+
+@transaction.atomic
+def entry_reverse(
+    *,
+    entry: JournalEntry,
+    actor: User | None,
+    memo: str,
+    month: datetime.date | None = None,
+    effective_date: datetime.date | None = None,
+) -> JournalEntry:
+    """Undo ``entry`` by posting its mirror (every amount negated) as a reversal (冲正).
+
+    An entry is reversed at most once and a reversal is not itself reversed: post a new,
+    correct entry instead. The reversal posts in ``month`` (default: the entry's own month if
+    still open, else the current month) and names the entry it corrects in ``reverses`` and
+    its memo, as corrections of a closed month must (DOMAIN §10).
+    """
+    entry = JournalEntry.objects.select_for_update().select_related("municipality").get(pk=entry.pk)
+    if entry.kind == JournalEntry.Kind.REVERSAL:
+        raise ValidationError(
+            _("Entry #%(entry)s is itself a reversal and cannot be reversed; post a new entry."),
+            code="reverse_reversal",
+            params={"entry": entry.pk},
+        )
+    already = JournalEntry.objects.filter(reverses=entry).values_list("pk", flat=True).first()
+    if already is not None:
+        raise ValidationError(
+            _("Entry #%(entry)s was already reversed by entry #%(reversal)s."),
+            code="already_reversed",
+            params={"entry": entry.pk, "reversal": already},
+        )
+    today = timezone.localdate()
+    if month is None:
+        month = entry.month
+        if _closed_months(entry.municipality, {month}):
+            month = month_start(today)
+    spec = EntrySpec(
+        kind=JournalEntry.Kind.REVERSAL,
+        month=month,
+        effective_date=effective_date or today,
+        memo=f"冲正 #{entry.pk}: {memo}"[:300],
+        idempotency_key=f"reversal:{entry.pk}",
+        lines=[
+            PostingLine(account=posting.account, amount=-posting.amount)
+            for posting in entry.postings.select_related("account").order_by("pk")
+        ],
+        reverses=entry,
+        source_label=f"#{entry.pk}",
+    )
+    return _post_one(municipality=entry.municipality, spec=spec, actor=actor)
+
+
+# ---------------------------------------------------------------------------------------------
+# Months and checks
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def month_close(
+    *, municipality: Municipality, month: datetime.date, actor: User | None
+) -> ClosedMonth:
+    """Close ``month`` for ``municipality``: it accepts no more postings (DOMAIN §10).
+
+    The municipality row is locked first, so a close waits for postings in flight (their
+    entries hold the row through the foreign key) and postings started later see the close.
+    A month is closed once; closing it again is refused.
+    """
+    if month.day != 1:
+        raise ValidationError(
+            {"month": _("A month is given as its first day, not %(month)s.")},
+            params={"month": month.isoformat()},
+        )
+    Municipality.objects.select_for_update().get(pk=municipality.pk)
+    closed, created = ClosedMonth.objects.get_or_create(
+        municipality=municipality, month=month, defaults={"closed_by": actor}
+    )
+    if not created:
+        raise ValidationError(
+            {"month": _("%(month)s is already closed.")},
+            params={"month": month.strftime("%Y-%m")},
+        )
+    audit_record(
+        actor=actor, action="funds.month_close", instance=closed, municipality=municipality
+    )
+    return closed
+
+
+def ledger_check_run() -> LedgerCheck:
+    """Verify the whole ledger (``funds.selectors.ledger_verify``) and record the result.
+    Read-only on the ledger; the nightly beat task and ``verify_ledger`` call it."""
+    started = timezone.now()
+    report = ledger_verify()
+    return LedgerCheck.objects.create(
+        started_at=started,
+        finished_at=timezone.now(),
+        ok=report.ok,
+        accounts_checked=report.accounts_checked,
+        postings_checked=report.postings_checked,
+        problem_count=report.problem_count,
+        report="\n".join(report.lines()),
+    )

@@ -1,0 +1,56 @@
+"""API of the final accounts: ``GET /api/final-accounts/?year=2026&fund=310100
+[&month_from=1&month_to=12&county=ID]``. Same scope and layout as the page; bad parameters
+are a 400 naming the field (another county's id is "no such county")."""
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from funds.ledger.models import FundType
+from funds.reports.selectors import EXPENDITURE_ORDER, INCOME_ORDER
+from pooling.core.serializers import ScopedCountyField
+
+
+class FinalAccountsQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    month_from = serializers.IntegerField(min_value=1, max_value=12, default=1)
+    month_to = serializers.IntegerField(min_value=1, max_value=12, default=12)
+    fund = serializers.SlugRelatedField(slug_field="code", queryset=FundType.objects.all())
+    county = ScopedCountyField(required=False)
+
+    def validate(self, data):
+        if data["month_from"] > data["month_to"]:
+            raise serializers.ValidationError(
+                {"month_to": _("The last month comes before the first.")}
+            )
+        return data
+
+
+def _money():
+    return serializers.DecimalField(max_digits=18, decimal_places=2)
+
+
+class EntityAccountsSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="A county's code, 'city', 'eliminations' or 'total'.")
+    label = serializers.CharField()
+    opening = _money()
+    income = _money()
+    expenditure = _money()
+    closing = _money()
+    difference = _money()
+    balanced = serializers.BooleanField()
+    lines = serializers.SerializerMethodField()
+
+    def get_lines(self, column) -> dict[str, str]:
+        return {code: str(column.line(code)) for code in (*INCOME_ORDER, *EXPENDITURE_ORDER)}
+
+
+class FinalAccountsSerializer(serializers.Serializer):
+    fund = serializers.CharField(source="fund.code")
+    start = serializers.DateField()
+    end = serializers.DateField()
+    balanced = serializers.BooleanField()
+    columns = serializers.SerializerMethodField()
+    unmatched = serializers.DictField(child=serializers.CharField())
+
+    def get_columns(self, accounts) -> list[dict]:
+        return EntityAccountsSerializer(accounts.all_columns(), many=True).data

@@ -1,0 +1,33 @@
+"""Browser forms of the pooling structure. They validate input; services do the writing."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pooling.core.money import parse_month
+from pooling.structure.models import County
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%Y-%m-%d")
+        super().__init__(**kwargs)
+
+
+class CountyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: County) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
+class MonthField(forms.CharField):
+    """A month typed as YYYY-MM, cleaned to the date of its first day."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month"}))
+        kwargs.setdefault("help_text", _("YYYY-MM"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return parse_month(value) if value else None

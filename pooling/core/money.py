@@ -1,0 +1,82 @@
+"""Money and month conventions shared by every app (DOMAIN §10).
+
+Money is ``Decimal`` yuan with two places, rounded half-up to the fen; a month is the ``date`` of
+its first day.
+"""
+
+import datetime
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+FEN = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+MONEY_MAX_DIGITS = 18
+
+
+def round_money(value: Decimal | int | str) -> Decimal:
+    """Round to the fen, half-up. Floats are refused: they cannot hold money exactly."""
+    if isinstance(value, float):
+        raise TypeError("Money must not be a float; pass a Decimal or a string.")
+    return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+class MoneyField(models.DecimalField):
+    """The one money column: 18 digits, 2 places (max 9,999,999,999,999,999.99 yuan)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", MONEY_MAX_DIGITS)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        for key, default in (("max_digits", MONEY_MAX_DIGITS), ("decimal_places", 2)):
+            if kwargs.get(key) == default:
+                del kwargs[key]
+        return name, path, args, kwargs
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    """The month a date belongs to, as the date of its first day."""
+    return day.replace(day=1)
+
+
+def next_month(month: datetime.date) -> datetime.date:
+    """The first day of the month after ``month``."""
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    """The last day of ``month``."""
+    return next_month(month) - datetime.timedelta(days=1)
+
+
+_MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_month(text: str) -> datetime.date:
+    """Parse ``YYYY-MM`` into the month's first day, with a clear error for anything else."""
+    match = _MONTH_PATTERN.match(text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValidationError(
+            _("“%(value)s” is not a month; write it as YYYY-MM, for example 2026-01."),
+            code="invalid_month",
+            params={"value": text},
+        )
+    return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def validate_month_start(value: datetime.date) -> None:
+    """Field validator: months are stored as the first day of the month."""
+    if value is not None and value.day != 1:
+        raise ValidationError(
+            _("A month must be given as its first day (%(value)s is not)."),
+            code="not_month_start",
+            params={"value": value.isoformat()},
+        )

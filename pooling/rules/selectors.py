@@ -1,0 +1,59 @@
+"""Reads of the pooling structure shared by views, the API and other apps."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from pooling.accounts.models import User
+from pooling.core.access import scope_queryset
+from pooling.rules.models import PolicyRule
+from pooling.structure.models import County, Municipality
+from pooling.structure.selectors import _in_force
+
+
+class RuleNotDefined(ValidationError):
+    """No version of a rule is in force for the day asked."""
+
+    def __init__(self, key: str, day: datetime.date):
+        super().__init__(
+            _("No value of the rule “%(key)s” is in force on %(day)s; add a version under Rules."),
+            code="rule_not_defined",
+            params={"key": key, "day": day.isoformat()},
+        )
+
+
+def rule_value(
+    *,
+    municipality: Municipality,
+    key: str,
+    on: datetime.date,
+    county: County | None = None,
+) -> Decimal:
+    """The value of rule ``key`` in force on ``on``.
+
+    Before a county's accession its own version, where one exists, wins over the
+    municipality's; from the accession date on the municipality-wide value applies (J 二).
+    """
+    versions = PolicyRule.objects.filter(municipality=municipality, key=key).filter(_in_force(on))
+    if county is not None and (county.accession_date is None or on < county.accession_date):
+        own = versions.filter(county=county).first()
+        if own is not None:
+            return own.value
+    city_wide = versions.filter(county__isnull=True).first()
+    if city_wide is None:
+        raise RuleNotDefined(key, on)
+    return city_wide.value
+
+
+def policy_rules_for(*, user: User) -> QuerySet[PolicyRule]:
+    """Rule versions: a county officer sees the municipality-wide ones and their county's."""
+    queryset = PolicyRule.objects.select_related("county", "municipality")
+    if getattr(user, "role", None) == "county_officer":
+        return queryset.filter(
+            Q(county=user.county_id)
+            | Q(county__isnull=True, municipality=user.county.municipality_id)
+        )
+    return scope_queryset(queryset, user, county_field="county", municipality_field="municipality")

@@ -1,0 +1,195 @@
+"""Demo data of the pooling structure, and the registry other apps extend the demo through.
+
+``seed_demo`` runs every registered seeder in order. An app registers its own from its
+``demo`` module (discovered like Celery tasks), so the pooling app never imports an app above
+it. Every seeder must be idempotent: running the demo twice changes nothing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+
+from django.db import transaction
+
+from pooling.accounts.models import Role, User
+from pooling.core.features import feature_modules
+from pooling.rules import services as rules_services
+from pooling.rules.catalogue import RULES
+from pooling.rules.models import PolicyRule
+from pooling.structure import services as structure_services
+from pooling.structure.models import AccessionEvaluation, County, Municipality, PoolingModel
+from pooling.structure.presets import CITIES, DEMO_PASSWORD, CityPreset
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    city: str
+    insured: int
+
+
+Seeder = Callable[[Municipality, DemoOptions, Callable[[str], None]], None]
+_SEEDERS: list[tuple[int, str, Seeder]] = []
+
+
+def register_seeder(order: int, name: str, seeder: Seeder) -> None:
+    """Add a seeder; lower ``order`` runs first. Registering a name twice keeps one."""
+    _SEEDERS[:] = [entry for entry in _SEEDERS if entry[1] != name]
+    _SEEDERS.append((order, name, seeder))
+    _SEEDERS.sort(key=lambda entry: entry[0])
+
+
+def seeders() -> list[tuple[int, str, Seeder]]:
+    """Every feature's seeders in order; each feature registers them in its ``demo`` module."""
+    for module in feature_modules("demo"):
+        import_module(module)
+    return list(_SEEDERS)
+
+
+def demo_users(preset: CityPreset) -> list[dict]:
+    """One user per role, two county officers in different counties."""
+    county_a, county_b = preset.demo_counties
+    return [
+        {"username": f"{preset.slug}_clerk", "role": Role.AGENCY_CLERK, "name": "城市经办 Clerk"},
+        {
+            "username": f"{preset.slug}_bureau",
+            "role": Role.BUREAU_APPROVER,
+            "name": "医保局 Approver",
+        },
+        {
+            "username": f"{preset.slug}_finance",
+            "role": Role.FINANCE_OFFICER,
+            "name": "财政局 Finance",
+        },
+        {
+            "username": f"{preset.slug}_county_a",
+            "role": Role.COUNTY_OFFICER,
+            "county": county_a,
+            "name": "县区经办 County A",
+        },
+        {
+            "username": f"{preset.slug}_county_b",
+            "role": Role.COUNTY_OFFICER,
+            "county": county_b,
+            "name": "县区经办 County B",
+        },
+        {"username": f"{preset.slug}_auditor", "role": Role.AUDITOR, "name": "审计 Auditor"},
+        {"username": f"{preset.slug}_admin", "role": Role.ADMINISTRATOR, "name": "管理员 Admin"},
+    ]
+
+
+@transaction.atomic
+def seed_structure(preset: CityPreset, log: Callable[[str], None]) -> Municipality:
+    """Create the municipality, its member units, pooling models, rules and demo users."""
+    municipality, created = Municipality.objects.get_or_create(
+        slug=preset.slug,
+        defaults={
+            "code": preset.code,
+            "name": preset.name,
+            "name_en": preset.name_en,
+            "pooling_start": preset.pooling_start,
+        },
+    )
+    verb = "Created" if created else "Found"
+    log(f"{verb} municipality {municipality.name} ({municipality.code})")
+    for unit in preset.units:
+        member_from = unit.member_from or preset.pooling_start
+        county = County(
+            municipality=municipality,
+            code=unit.code,
+            name=unit.name,
+            name_en=unit.name_en,
+            kind=unit.kind,
+            member_from=member_from,
+            # Under unified collection every unit follows the city's rules from the start
+            # (N 三(四)); elsewhere accession comes from a passed evaluation (J 二).
+            accession_date=member_from if preset.model == PoolingModel.UNIFIED else None,
+        )
+        county.full_clean(validate_unique=False, validate_constraints=False)
+        County.objects.get_or_create(
+            municipality=municipality, code=unit.code, defaults=_fields_of(county)
+        )
+    users = {}
+    for spec in demo_users(preset):
+        county = (
+            County.objects.get(municipality=municipality, code=spec["county"])
+            if "county" in spec
+            else None
+        )
+        user, created = User.objects.get_or_create(
+            username=spec["username"],
+            defaults={
+                "role": spec["role"],
+                "municipality": municipality,
+                "county": county,
+                "first_name": spec["name"],
+                "is_staff": spec["role"] == Role.ADMINISTRATOR,
+                "is_superuser": spec["role"] == Role.ADMINISTRATOR,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        users[spec["role"]] = user
+    approver = users[Role.BUREAU_APPROVER]
+    for county in municipality.counties.order_by("code"):
+        if county.pooling_models.exists():
+            continue
+        start = max(county.member_from, preset.pooling_start)
+        if preset.evaluated and county.kind != County.Kind.CITY_LEVEL:
+            structure_services.accession_evaluation_record(
+                county=county,
+                evaluated_on=start.replace(day=1) if start.month == 1 else start,
+                result=AccessionEvaluation.Result.PASSED,
+                join_date=start,
+                model_after=preset.model,
+                notes="考评合格 (J 二)",
+                actor=approver,
+            )
+        else:
+            structure_services.county_pooling_model_set(
+                county=county, model=preset.model, effective_from=start, actor=approver
+            )
+    for key, spec in RULES.items():
+        if PolicyRule.objects.filter(municipality=municipality, key=key).exists():
+            continue
+        rules_services.policy_rule_add_version(
+            municipality=municipality,
+            key=key,
+            value=spec.default_for(preset.slug),
+            effective_from=preset.pooling_start,
+            actor=approver,
+            note=f"{spec.clause}",
+        )
+    for code, values in preset.county_rules.items():
+        county = municipality.counties.get(code=code)
+        for key, value in values.items():
+            versions = PolicyRule.objects.filter(municipality=municipality, county=county, key=key)
+            if versions.exists():
+                continue
+            rules_services.policy_rule_add_version(
+                municipality=municipality,
+                county=county,
+                key=key,
+                value=value,
+                effective_from=max(county.member_from, preset.pooling_start),
+                actor=approver,
+                note=RULES[key].clause,
+            )
+    return municipality
+
+
+def _fields_of(county: County) -> dict:
+    return {
+        field: getattr(county, field)
+        for field in ("name", "name_en", "kind", "member_from", "accession_date")
+    }
+
+
+def seed(options: DemoOptions, log: Callable[[str], None]) -> Municipality:
+    """Seed a city: the structure first, then every registered seeder in order."""
+    preset = CITIES[options.city]
+    municipality = seed_structure(preset, log)
+    for _order, name, seeder in seeders():
+        log(f"Seeding {name}…")
+        seeder(municipality, options, log)
+    return municipality

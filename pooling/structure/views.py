@@ -1,0 +1,131 @@
+"""Pages of the pooling structure. Thin: scope with selectors, write with services."""
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+
+from pooling.core.access import has_capability
+from pooling.core.views import CapabilityRequiredMixin, _ServiceFormView
+from pooling.structure import selectors, services
+from pooling.structure.filters import (
+    AccessionEvaluationFilter,
+    CountyFilter,
+    CountyPoolingModelFilter,
+)
+from pooling.structure.forms import AccessionEvaluationForm, PoolingModelForm
+from pooling.structure.models import County, Municipality
+
+
+class HomeView(TemplateView):
+    template_name = "pooling/structure/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["counties"] = selectors.counties_for(user=user)
+        return context
+
+
+class CountyListView(CapabilityRequiredMixin, FilterView):
+    capability = "pooling.view_structure"
+    filterset_class = CountyFilter
+    template_name = "pooling/structure/county_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.counties_for(user=self.request.user)
+
+
+class CountyDetailView(CapabilityRequiredMixin, DetailView):
+    capability = "pooling.view_structure"
+    template_name = "pooling/structure/county_detail.html"
+    context_object_name = "county"
+
+    def get_queryset(self):
+        # A county outside the user's scope is simply not found (404), so its existence leaks
+        # nothing.
+        return selectors.counties_for(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        county = self.object
+        context["pooling_models"] = county.pooling_models.all()
+        context["evaluations"] = county.evaluations.select_related("decided_by")
+        context["county_rules"] = county.rules.all()
+        return context
+
+
+class PoolingModelListView(CapabilityRequiredMixin, FilterView):
+    capability = "pooling.view_structure"
+    filterset_class = CountyPoolingModelFilter
+    template_name = "pooling/structure/pooling_model_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.county_pooling_models_for(user=self.request.user)
+
+
+class PoolingModelCreateView(_ServiceFormView):
+    heading = gettext_lazy("Change a county's pooling model")
+    capability = write_capability = "pooling.change_structure"
+    template_name = "pooling/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.success_message = _("The pooling model was changed.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def make_form(self, data=None):
+        return PoolingModelForm(data, counties=selectors.counties_for(user=self.request.user))
+
+    def perform(self, form):
+        return services.county_pooling_model_set(actor=self.request.user, **form.cleaned_data)
+
+    def success_url(self, result) -> str:
+        return reverse("pooling:county_detail", args=[result.county_id])
+
+
+class AccessionListView(CapabilityRequiredMixin, FilterView):
+    capability = "pooling.view_structure"
+    filterset_class = AccessionEvaluationFilter
+    template_name = "pooling/structure/accession_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.accession_evaluations_for(user=self.request.user)
+
+
+class AccessionCreateView(_ServiceFormView):
+    heading = gettext_lazy("Record an accession evaluation")
+    capability = write_capability = "pooling.record_accession"
+    template_name = "pooling/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.success_message = _("The evaluation was recorded.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def make_form(self, data=None):
+        return AccessionEvaluationForm(
+            data, counties=selectors.counties_for(user=self.request.user)
+        )
+
+    def perform(self, form):
+        return services.accession_evaluation_record(actor=self.request.user, **form.cleaned_data)
+
+    def success_url(self, result) -> str:
+        return reverse("pooling:accession_list")
+
+
+def _may(request, capability: str) -> bool:
+    return has_capability(request.user, capability)
+
+
+def _municipality_of(user, county: County | None) -> Municipality:
+    """The municipality a write by ``user`` applies to."""
+    if county is not None:
+        return county.municipality
+    if user.municipality_id is None:
+        raise ValidationError({"county": _("Your account belongs to no municipality.")})
+    return user.municipality

@@ -1,0 +1,26 @@
+"""Filters of the cycle pages and API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from funds.ledger.models import FundType
+from pooling.core.filters import ScopedFilterSet
+from settlement.cycle.models import MonthlyCycle, RemittanceLine
+
+
+class CycleFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=MonthlyCycle.Status.choices, label=_("Status"))
+    year = django_filters.NumberFilter(field_name="month", lookup_expr="year", label=_("Year"))
+
+    class Meta:
+        model = MonthlyCycle
+        fields = ["status", "year"]
+
+
+class RemittanceLineFilter(ScopedFilterSet):
+    month = django_filters.DateFilter(field_name="cycle__month", label=_("Month (first day)"))
+    fund_type = django_filters.ModelChoiceFilter(queryset=FundType.objects.all(), label=_("Fund"))
+
+    class Meta:
+        model = RemittanceLine
+        fields = ["county", "fund_type", "stage", "month"]

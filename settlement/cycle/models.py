@@ -1,0 +1,155 @@
+"""The monthly remittance cycle: one record per municipality and month, its ordered steps,
+and the remittance lines fixed at the collections cut-off (DOMAIN §6, §7, §11)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from funds.ledger.models import Account, FundType, JournalEntry
+from pooling.core.money import MoneyField, validate_month_start
+from pooling.structure.models import County, Municipality, PoolingModel
+
+
+class StepName(models.TextChoices):
+    """The steps of a month, in the order they run."""
+
+    ASSESSMENT = "assessment", _("assessment")
+    COLLECTIONS_CUTOFF = "collections_cutoff", _("collections cut-off")
+    REMITTANCE = "remittance", _("county → city remittance")
+    FISCAL_TRANSFER = "fiscal_transfer", _("city → fiscal special account transfer")
+    ZERO_BALANCE_CHECK = "zero_balance_check", _("zero-balance check")
+    MONTH_CLOSE = "month_close", _("month close")
+
+
+STEP_ORDER: list[str] = [choice.value for choice in StepName]
+
+
+class MonthlyCycle(models.Model):
+    """A municipality's monthly cycle. One per month: a second trigger finds the first."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        RUNNING = "running", _("running")
+        FAILED = "failed", _("failed")
+        COMPLETED = "completed", _("completed")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    month = models.DateField(_("month"), validators=[validate_month_start])
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-month", "municipality"]
+        verbose_name = _("monthly cycle")
+        verbose_name_plural = _("monthly cycles")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "month"], name="one_cycle_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.month:%Y-%m}"
+
+
+class CycleStep(models.Model):
+    """One step of a cycle with its figures. A step's ledger work is one transaction: a
+    failure leaves the ledger as it was and the step can be run again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    cycle = models.ForeignKey(
+        MonthlyCycle, on_delete=models.PROTECT, related_name="steps", verbose_name=_("cycle")
+    )
+    name = models.CharField(_("step"), max_length=30, choices=StepName.choices)
+    position = models.PositiveSmallIntegerField(_("position"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    amount = MoneyField(_("amount"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["cycle", "position"]
+        verbose_name = _("cycle step")
+        verbose_name_plural = _("cycle steps")
+        constraints = [models.UniqueConstraint(fields=["cycle", "name"], name="one_step_per_cycle")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} {self.get_name_display()}"
+
+
+class RemittanceLine(models.Model):
+    """One movement the cycle makes: fixed at the cut-off from the county's pooling model in
+    force for the month, posted by the remittance or transfer step."""
+
+    class Stage(models.TextChoices):
+        REMITTANCE = "remittance", _("remittance")
+        FISCAL_TRANSFER = "fiscal_transfer", _("fiscal transfer")
+
+    cycle = models.ForeignKey(
+        MonthlyCycle, on_delete=models.PROTECT, related_name="lines", verbose_name=_("cycle")
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("county"),
+    )
+    pooling_model = models.CharField(
+        _("pooling model"), max_length=20, choices=PoolingModel.choices, blank=True
+    )
+    fund_type = models.ForeignKey(
+        FundType, on_delete=models.PROTECT, related_name="+", verbose_name=_("fund")
+    )
+    from_account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("from account")
+    )
+    to_account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("to account")
+    )
+    amount = MoneyField(_("amount"))
+    entry = models.ForeignKey(
+        JournalEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ledger entry"),
+    )
+
+    class Meta:
+        ordering = ["cycle", "stage", "county", "fund_type"]
+        verbose_name = _("remittance line")
+        verbose_name_plural = _("remittance lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "stage", "from_account"], name="one_line_per_account_and_stage"
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="line_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_account} → {self.to_account}: {self.amount}"

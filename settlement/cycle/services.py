@@ -1,0 +1,576 @@
+"""The monthly cycle (DOMAIN §6, §7, §11; N 三(四)3; Z 四(二)).
+
+Steps, in order (``STEP_ORDER``):
+
+1. assessment — what every person and employer owes for the month (enrollment).
+2. collections cut-off — fixes, per county income account and fund, what is to move and
+   where, from the county's pooling model in force that month:
+   unified (N 三(四)3): county income → city income;
+   tiered / tiered with adjustment fund (J 二(五)2, Z 四(四)): county income → the county's
+   own fiscal special account, except that, where the dated rule
+   ``maternity_remitted_to_city`` is 1 for the county (Zhengzhou's districts, Z 四(二)), the
+   maternity fund goes to the city maternity income account.
+   Revenue never moves from an income account into an expenditure account.
+3. remittance — posts those lines (one balanced entry each, fund by fund).
+4. fiscal transfer — at month end the city income accounts move to the finance bureau's
+   fiscal special account.
+5. zero-balance check — every county income account and the city income account stands at
+   zero, or the month cannot close and the step names each account still holding money.
+6. month close — the ledger month is closed.
+
+Every step runs in one transaction holding its step row locked (``SKIP LOCKED``): a second
+worker on the same step skips it; a failure rolls the step's ledger work back, records the
+error and leaves the step to be run again; a step already done is not run again. Ledger
+entries carry idempotency keys made of cycle, step, account and fund.
+"""
+
+import datetime
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+from enrollment.contributions.services import assessment_run
+from funds.booking.services import (
+    collection_batch_post,
+    collection_batches_ready,
+    retiree_credits_post,
+)
+from funds.ledger.models import Account, ClosedMonth, FundType, JournalEntry
+from funds.ledger.services import EntrySpec, PostingLine, entries_post_batch, month_close
+from pooling.accounts.models import User
+from pooling.core.audit import audit_record
+from pooling.core.money import month_end, round_money, validate_month_start
+from pooling.rules.selectors import rule_value
+from pooling.structure.models import County, Municipality, PoolingModel
+from pooling.structure.selectors import pooling_model_for
+from settlement.cycle.models import STEP_ORDER, CycleStep, MonthlyCycle, RemittanceLine, StepName
+
+logger = logging.getLogger(__name__)
+
+MATERNITY_FUND = "920100"
+
+
+# The finance bureau holds the city's fiscal special account; income accounts may only pay
+# into these kinds (财社〔2017〕144号 art. 39).
+ALLOWED_TARGET_KINDS = frozenset({Account.Kind.INCOME, Account.Kind.FISCAL_SPECIAL})
+
+
+class StepFailed(Exception):
+    """A step could not finish; its message is shown on the cycle page."""
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    name: str
+    status: str
+    count: int
+    amount: Decimal
+    error: str
+
+
+# --------------------------------------------------------------------------------------------
+# Starting a cycle
+# --------------------------------------------------------------------------------------------
+
+
+def cycle_start(
+    *, municipality: Municipality, month: datetime.date, actor: User | None
+) -> tuple[MonthlyCycle, bool]:
+    """The month's cycle, created with its steps the first time; ``(cycle, created)``.
+
+    Two triggers at once both get the same cycle: the unique constraint decides who created
+    it (``get_or_create`` retries the read on the loser's IntegrityError).
+    """
+    validate_month_start(month)
+    with transaction.atomic():
+        cycle, created = MonthlyCycle.objects.get_or_create(
+            municipality=municipality, month=month, defaults={"started_by": actor}
+        )
+        if created:
+            CycleStep.objects.bulk_create(
+                CycleStep(cycle=cycle, name=name, position=position)
+                for position, name in enumerate(STEP_ORDER, start=1)
+            )
+            audit_record(
+                actor=actor, action="cycle.start", instance=cycle, municipality=municipality
+            )
+    return cycle, created
+
+
+# --------------------------------------------------------------------------------------------
+# Running a step
+# --------------------------------------------------------------------------------------------
+
+
+def _progress_key(step_id: int) -> str:
+    return f"cycle-step-progress:{step_id}"
+
+
+def step_progress(step: CycleStep) -> dict | None:
+    """Live progress of a running step (``done``/``total``), shared through the cache."""
+    return cache.get(_progress_key(step.pk))
+
+
+def _report(step: CycleStep, done: int, total: int) -> None:
+    cache.set(_progress_key(step.pk), {"done": done, "total": total}, timeout=3600)
+
+
+def cycle_step_run(*, cycle: MonthlyCycle, name: str, actor: User | None) -> StepOutcome:
+    """Run one step if it is due: not done, every earlier step done, nobody else running it.
+
+    Returns the step's state afterwards. A failure is recorded on the step (error text) and
+    leaves the ledger as it was before the step; running it again retries it.
+    """
+    step = cycle.steps.get(name=name)
+    earlier_open = cycle.steps.filter(position__lt=step.position).exclude(
+        status=CycleStep.Status.DONE
+    )
+    if step.status == CycleStep.Status.DONE or earlier_open.exists():
+        return _outcome(step)
+    runner = _RUNNERS[name]
+    MonthlyCycle.objects.filter(pk=cycle.pk).exclude(status=MonthlyCycle.Status.COMPLETED).update(
+        status=MonthlyCycle.Status.RUNNING
+    )
+    started = timezone.now()
+    _report(step, 0, 1)
+    try:
+        if name == StepName.ASSESSMENT:
+            # The assessment service owns its (durable) transaction and is idempotent itself.
+            count, amount, details = runner(cycle, step, actor)
+            with transaction.atomic():
+                locked = _lock_step(step)
+                if locked is None:
+                    return _outcome(step)
+                _mark_done(locked, started, count, amount, details)
+        else:
+            with transaction.atomic():
+                locked = _lock_step(step)
+                if locked is None:
+                    return _outcome(step)
+                count, amount, details = runner(cycle, locked, actor)
+                _mark_done(locked, started, count, amount, details)
+    except (StepFailed, ValidationError) as error:
+        message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        _mark_failed(step, started, message)
+    except OperationalError as error:
+        # Transient (connection lost, lock timeout): recorded, then re-raised so that the
+        # Celery task retries it.
+        _mark_failed(step, started, str(error))
+        raise
+    except Exception as error:
+        logger.exception("Cycle step %s of %s failed", name, cycle)
+        _mark_failed(step, started, f"{type(error).__name__}: {error}")
+    finally:
+        cache.delete(_progress_key(step.pk))
+    step.refresh_from_db()
+    _refresh_cycle_status(cycle)
+    return _outcome(step)
+
+
+def _lock_step(step: CycleStep) -> CycleStep | None:
+    """Lock the step row for this transaction; None when another worker holds it or it is
+    already done (the second of two concurrent triggers does nothing)."""
+    locked = CycleStep.objects.select_for_update(skip_locked=True).filter(pk=step.pk).first()
+    if locked is None or locked.status == CycleStep.Status.DONE:
+        return None
+    return locked
+
+
+def _mark_done(step: CycleStep, started, count: int, amount: Decimal, details: dict) -> None:
+    step.status = CycleStep.Status.DONE
+    step.started_at = started
+    step.finished_at = timezone.now()
+    step.count = count
+    step.amount = amount
+    step.details = details
+    step.error = ""
+    step.attempts += 1
+    step.save()
+
+
+def _mark_failed(step: CycleStep, started, message: str) -> None:
+    CycleStep.objects.filter(pk=step.pk).exclude(status=CycleStep.Status.DONE).update(
+        status=CycleStep.Status.FAILED,
+        started_at=started,
+        finished_at=timezone.now(),
+        error=message[:4000],
+        attempts=F("attempts") + 1,
+    )
+
+
+def _refresh_cycle_status(cycle: MonthlyCycle) -> None:
+    statuses = set(cycle.steps.values_list("status", flat=True))
+    if statuses == {CycleStep.Status.DONE}:
+        status, finished = MonthlyCycle.Status.COMPLETED, timezone.now()
+    elif CycleStep.Status.FAILED in statuses:
+        status, finished = MonthlyCycle.Status.FAILED, None
+    else:
+        status, finished = MonthlyCycle.Status.RUNNING, None
+    MonthlyCycle.objects.filter(pk=cycle.pk).update(status=status, finished_at=finished)
+
+
+def _outcome(step: CycleStep) -> StepOutcome:
+    return StepOutcome(step.name, step.status, step.count, step.amount, step.error)
+
+
+def cycle_run_all(*, cycle: MonthlyCycle, actor: User | None) -> list[StepOutcome]:
+    """Run the remaining steps in order in this process, stopping at the first failure
+    (``run_cycle`` and the in-process quick start; workers run the same steps as a chain)."""
+    outcomes = []
+    for name in STEP_ORDER:
+        outcome = cycle_step_run(cycle=cycle, name=name, actor=actor)
+        outcomes.append(outcome)
+        if outcome.status != CycleStep.Status.DONE:
+            break
+    return outcomes
+
+
+def cycle_step_reset(*, step: CycleStep, actor: User) -> CycleStep:
+    """Make a failed step pending again before it is re-run (the page's "re-run"); a done
+    step stays done."""
+    updated = CycleStep.objects.filter(pk=step.pk, status=CycleStep.Status.FAILED).update(
+        status=CycleStep.Status.PENDING
+    )
+    if not updated:
+        raise ValidationError(_("Only a failed step can be run again."))
+    step.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="cycle.rerun_step",
+        instance=step,
+        after={"step": step.name, "error": step.error},
+        municipality=step.cycle.municipality,
+    )
+    return step
+
+
+# --------------------------------------------------------------------------------------------
+# The steps
+# --------------------------------------------------------------------------------------------
+
+StepResult = tuple[int, Decimal, dict]
+
+
+def _step_assessment(cycle: MonthlyCycle, step: CycleStep, actor: User | None) -> StepResult:
+    result = assessment_run(municipality=cycle.municipality, month=cycle.month, actor=actor)
+    return result.created, Decimal("0.00"), {"missing_base": result.missing_base}
+
+
+def _retiree_credits(cycle: MonthlyCycle, actor: User | None) -> tuple[int, str]:
+    """Credit the retirees' monthly personal-account amounts from the month's pooled income.
+
+    When a unit's pooled income cannot cover its retirees' credits the ledger refuses them
+    (an income account never goes below zero); the credits then stay pending — shown on the
+    step and on the collections page, posted by a later run once funded — and the month's
+    remittance goes on. Returns (retirees credited, the refusal or "").
+    """
+    try:
+        with transaction.atomic():
+            result = retiree_credits_post(
+                municipality=cycle.municipality, month=cycle.month, actor=actor
+            )
+    except ValidationError as error:
+        return 0, "; ".join(error.messages)
+    return result.credited, ""
+
+
+def _income_accounts(municipality: Municipality):
+    return Account.objects.filter(
+        municipality=municipality, kind=Account.Kind.INCOME, owner=Account.Owner.COUNTY
+    ).select_related("county", "fund_type")
+
+
+def _target_for(cycle: MonthlyCycle, account: Account, model: str) -> tuple[Account, str]:
+    """Where a county income account's money goes under ``model`` (module docstring)."""
+    municipality = cycle.municipality
+    fund = account.fund_type
+    to_city = model == PoolingModel.UNIFIED or (
+        fund.code == MATERNITY_FUND and _maternity_to_city(cycle, account.county)
+    )
+    if to_city:
+        target = _account(municipality, None, Account.Owner.CITY, Account.Kind.INCOME, fund)
+    else:
+        target = _account(
+            municipality, account.county, Account.Owner.COUNTY, Account.Kind.FISCAL_SPECIAL, fund
+        )
+    if target.kind not in ALLOWED_TARGET_KINDS:
+        raise StepFailed(
+            _("Revenue may not move from an income account into %(account)s.")
+            % {"account": target.name}
+        )
+    return target, model
+
+
+def _maternity_to_city(cycle: MonthlyCycle, county: County) -> bool:
+    value = rule_value(
+        municipality=cycle.municipality,
+        key="maternity_remitted_to_city",
+        on=cycle.month,
+        county=county,
+    )
+    return value == 1
+
+
+def _account(
+    municipality: Municipality, county: County | None, owner: str, kind: str, fund: FundType
+) -> Account:
+    if kind == Account.Kind.FISCAL_SPECIAL and county is None:
+        owner = Account.Owner.FINANCE_BUREAU
+    try:
+        return Account.objects.get(
+            municipality=municipality, county=county, owner=owner, kind=kind, fund_type=fund
+        )
+    except Account.DoesNotExist as error:
+        where = county.name if county else municipality.name
+        raise StepFailed(
+            _("%(where)s has no %(kind)s account for %(fund)s; open the county's accounts first.")
+            % {"where": where, "kind": kind, "fund": fund.name}
+        ) from error
+
+
+def _step_cutoff(cycle: MonthlyCycle, step: CycleStep, actor: User | None) -> StepResult:
+    """Post what was collected, then fix the remittance lines from the income balances.
+
+    Every collection file still waiting is posted to the county income accounts (and the
+    personal-account subledger), and the retirees' monthly personal-account credits move out
+    of the pooled-fund income (``funds.collections``); then the balances held are what the
+    remittance moves.
+    """
+    batches = list(collection_batches_ready(municipality=cycle.municipality))
+    for batch in batches:
+        collection_batch_post(batch=batch, actor=actor, on=month_end(cycle.month))
+    credited, credit_error = _retiree_credits(cycle, actor)
+    accounts = list(
+        _income_accounts(cycle.municipality)
+        .filter(balance__gt=0)
+        .order_by("pk")
+        .select_for_update(of=("self",))
+    )
+    lines = []
+    for done, account in enumerate(accounts, start=1):
+        period = pooling_model_for(county=account.county, month=cycle.month)
+        if period is None:
+            raise StepFailed(
+                _("%(county)s has no pooling model in force for %(month)s.")
+                % {"county": account.county.name, "month": cycle.month.strftime("%Y-%m")}
+            )
+        target, model = _target_for(cycle, account, period.model)
+        lines.append(
+            RemittanceLine(
+                cycle=cycle,
+                stage=RemittanceLine.Stage.REMITTANCE,
+                county=account.county,
+                pooling_model=model,
+                fund_type=account.fund_type,
+                from_account=account,
+                to_account=target,
+                amount=account.balance,
+            )
+        )
+        _report(step, done, len(accounts))
+    RemittanceLine.objects.bulk_create(lines)
+    total = sum((line.amount for line in lines), Decimal("0.00"))
+    details = {
+        "accounts": len(accounts),
+        "collection_batches_posted": len(batches),
+        "retirees_credited": credited,
+    }
+    if credit_error:
+        details["retiree_credits_pending"] = credit_error
+    return len(lines), total, details
+
+
+def _post_lines(
+    cycle: MonthlyCycle, step: CycleStep, lines: list[RemittanceLine], actor: User | None
+) -> StepResult:
+    """Post each line as one balanced entry (from −amount, to +amount) in its fund."""
+    effective = month_end(cycle.month)
+    specs = [
+        EntrySpec(
+            kind=JournalEntry.Kind.REMITTANCE,
+            month=cycle.month,
+            effective_date=effective,
+            memo=_memo(line),
+            idempotency_key=f"cycle:{cycle.pk}:{line.stage}:{line.from_account_id}",
+            lines=[
+                PostingLine(account=line.from_account, amount=-line.amount),
+                PostingLine(account=line.to_account, amount=line.amount),
+            ],
+            source=cycle,
+            source_label=f"{cycle} {line.get_stage_display()}",
+        )
+        for line in lines
+    ]
+    if not specs:
+        return 0, Decimal("0.00"), {}
+    result = entries_post_batch(municipality=cycle.municipality, entries=specs, actor=actor)
+    for line, entry_id in zip(lines, result.entry_ids, strict=True):
+        line.entry_id = entry_id
+    RemittanceLine.objects.bulk_update(lines, ["entry"])
+    _report(step, len(lines), len(lines))
+    total = sum((line.amount for line in lines), Decimal("0.00"))
+    return len(lines), total, {"entries_created": result.created}
+
+
+def _memo(line: RemittanceLine) -> str:
+    """The remittance pair of budget lines (DOMAIN §11): 上解上级支出 at the county,
+    下级上解收入 at the city; a tiered county's own transfer is 转入财政专户."""
+    if line.to_account.kind == Account.Kind.FISCAL_SPECIAL:
+        return f"{line.from_account.name} → {line.to_account.name}（转入财政专户）"
+    return f"{line.from_account.name} 上解上级支出 → {line.to_account.name} 下级上解收入"
+
+
+def _step_remittance(cycle: MonthlyCycle, step: CycleStep, actor: User | None) -> StepResult:
+    lines = list(
+        cycle.lines.filter(stage=RemittanceLine.Stage.REMITTANCE)
+        .select_related("from_account", "to_account")
+        .order_by("pk")
+    )
+    return _post_lines(cycle, step, lines, actor)
+
+
+def _step_fiscal_transfer(cycle: MonthlyCycle, step: CycleStep, actor: User | None) -> StepResult:
+    """Move every city income account's balance to the fiscal special account (N 三(四)3)."""
+    city_income = list(
+        Account.objects.filter(
+            municipality=cycle.municipality,
+            county__isnull=True,
+            owner=Account.Owner.CITY,
+            kind=Account.Kind.INCOME,
+            balance__gt=0,
+        )
+        .select_related("fund_type")
+        .order_by("pk")
+        .select_for_update(of=("self",))
+    )
+    lines = [
+        RemittanceLine(
+            cycle=cycle,
+            stage=RemittanceLine.Stage.FISCAL_TRANSFER,
+            fund_type=account.fund_type,
+            from_account=account,
+            to_account=_account(
+                cycle.municipality,
+                None,
+                Account.Owner.FINANCE_BUREAU,
+                Account.Kind.FISCAL_SPECIAL,
+                account.fund_type,
+            ),
+            amount=account.balance,
+        )
+        for account in city_income
+    ]
+    RemittanceLine.objects.bulk_create(lines)
+    return _post_lines(cycle, step, lines, actor)
+
+
+def _step_zero_balance(cycle: MonthlyCycle, step: CycleStep, actor: User | None) -> StepResult:
+    """Every county and city income account must stand at zero (DOMAIN §6, §11)."""
+    holding = list(
+        Account.objects.filter(
+            municipality=cycle.municipality,
+            kind=Account.Kind.INCOME,
+            owner__in=[Account.Owner.COUNTY, Account.Owner.CITY],
+        )
+        .exclude(balance=0)
+        .select_related("county", "fund_type")
+        .order_by("county__code", "fund_type__code")
+    )
+    checked = Account.objects.filter(
+        municipality=cycle.municipality,
+        kind=Account.Kind.INCOME,
+        owner__in=[Account.Owner.COUNTY, Account.Owner.CITY],
+    ).count()
+    if holding:
+        listing = "; ".join(f"{account.name}: {account.balance}" for account in holding)
+        raise StepFailed(
+            _("The month cannot close: these income accounts do not stand at zero: %(list)s")
+            % {"list": listing}
+        )
+    return checked, Decimal("0.00"), {"accounts_checked": checked}
+
+
+def _step_month_close(cycle: MonthlyCycle, step: CycleStep, actor: User | None) -> StepResult:
+    if not ClosedMonth.objects.filter(municipality=cycle.municipality, month=cycle.month).exists():
+        month_close(municipality=cycle.municipality, month=cycle.month, actor=actor)
+    remitted = cycle.lines.filter(stage=RemittanceLine.Stage.REMITTANCE).aggregate(
+        total=Sum("amount")
+    )["total"] or Decimal("0.00")
+    return 1, round_money(remitted), {}
+
+
+_RUNNERS: dict[str, Callable[[MonthlyCycle, CycleStep, User | None], StepResult]] = {
+    StepName.ASSESSMENT: _step_assessment,
+    StepName.COLLECTIONS_CUTOFF: _step_cutoff,
+    StepName.REMITTANCE: _step_remittance,
+    StepName.FISCAL_TRANSFER: _step_fiscal_transfer,
+    StepName.ZERO_BALANCE_CHECK: _step_zero_balance,
+    StepName.MONTH_CLOSE: _step_month_close,
+}
+
+
+# --------------------------------------------------------------------------------------------
+# The month-end schedule (Celery beat, stored by django-celery-beat)
+# --------------------------------------------------------------------------------------------
+
+SCHEDULE_NAME = "settlement-month-end"
+SCHEDULE_TASK = "settlement.tasks.month_end_cycles_task"
+
+
+# 22:00 on days 28–31; the task itself acts only on the month's last day.
+DEFAULT_SCHEDULE = {"minute": "0", "hour": "22", "day_of_month": "28-31"}
+
+
+def month_end_schedule():
+    """The beat entry that starts month-end cycles, created with the default on first use
+    (the migration creates it too; a flushed database gets it back here)."""
+    task = PeriodicTask.objects.select_related("crontab").filter(name=SCHEDULE_NAME).first()
+    if task is None:
+        crontab, _created = CrontabSchedule.objects.get_or_create(
+            month_of_year="*", day_of_week="*", timezone="Asia/Shanghai", **DEFAULT_SCHEDULE
+        )
+        task, _created = PeriodicTask.objects.get_or_create(
+            name=SCHEDULE_NAME, defaults={"task": SCHEDULE_TASK, "crontab": crontab}
+        )
+    return task
+
+
+@transaction.atomic
+def month_end_schedule_update(
+    *, minute: str, hour: str, day_of_month: str, enabled: bool, actor: User
+):
+    """Change when beat starts the month-end cycles; takes effect at beat's next sync."""
+    month_end_schedule()
+    task = PeriodicTask.objects.select_for_update().get(name=SCHEDULE_NAME)
+    before = {
+        "crontab": str(task.crontab),
+        "enabled": task.enabled,
+    }
+    crontab, _created = CrontabSchedule.objects.get_or_create(
+        minute=minute,
+        hour=hour,
+        day_of_month=day_of_month,
+        month_of_year="*",
+        day_of_week="*",
+        timezone="Asia/Shanghai",
+    )
+    task.crontab = crontab
+    task.enabled = enabled
+    task.save()
+    audit_record(
+        actor=actor,
+        action="cycle.schedule",
+        instance=task,
+        before=before,
+        after={"crontab": str(crontab), "enabled": enabled},
+    )
+    return task

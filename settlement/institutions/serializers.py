@@ -1,0 +1,56 @@
+"""REST API of the designated institutions: same capabilities and scoping as the pages. A
+county outside the user's scope is an invalid choice (400); another county's institution is
+404; a refused write is 400 with field errors."""
+
+from rest_framework import serializers
+
+from pooling.structure.models import County
+from settlement.institutions.models import DesignatedInstitution, InstitutionReview
+
+
+class InstitutionReviewSerializer(serializers.ModelSerializer):
+    reviewed_by = serializers.CharField(source="reviewed_by.username", default=None)
+
+    class Meta:
+        model = InstitutionReview
+        fields = ["id", "kind", "year", "reviewed_on", "result", "notes", "reviewed_by"]
+        read_only_fields = fields
+
+
+class InstitutionSerializer(serializers.ModelSerializer):
+    county_code = serializers.CharField(source="county.code", read_only=True)
+
+    class Meta:
+        model = DesignatedInstitution
+        fields = [
+            "id",
+            "code",
+            "kind",
+            "name",
+            "county",
+            "county_code",
+            "level",
+            "agreement_from",
+            "agreement_to",
+            "status",
+        ]
+        read_only_fields = fields
+
+
+class InstitutionAdmitSerializer(serializers.Serializer):
+    county = serializers.PrimaryKeyRelatedField(queryset=County.objects.none())
+    kind = serializers.ChoiceField(choices=DesignatedInstitution.Kind.choices)
+    code = serializers.CharField(max_length=12)
+    name = serializers.CharField(max_length=200)
+    level = serializers.ChoiceField(choices=DesignatedInstitution.Level.choices)
+    agreement_from = serializers.DateField()
+    agreement_to = serializers.DateField()
+    admitted_on = serializers.DateField()
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class InstitutionReviewInputSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    reviewed_on = serializers.DateField()
+    result = serializers.ChoiceField(choices=InstitutionReview.Result.choices)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,10 @@
+"""Reads of the usage-plan cycle shared by pages, the API and tasks."""
+
+from django.db.models import QuerySet
+
+from pooling.accounts.models import User
+from settlement.notifications.models import Notification
+
+
+def notifications_for(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user)

@@ -1,0 +1,109 @@
+"""Demo data of the usage-plan cycle: the demo year's budget of the employee pooled fund,
+county quotas, and approved annual plans of the two demo counties; then one plan month run
+through allocation, so the demo ledger has spending (issue 7 item 6)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from funds.budgets import services as budgets_services
+from funds.budgets.models import FundBudget
+from funds.ledger.models import FundType
+from pooling.accounts.models import Role, User
+from pooling.core.money import month_start
+from pooling.structure.demo import DemoOptions, register_seeder
+from pooling.structure.models import Municipality
+from settlement.cycle import services as cycle_services
+from settlement.cycle.models import CycleStep, StepName
+from settlement.plans import services as plans_services
+from settlement.plans.models import AnnualPlan
+from settlement.simulation.services import MonthResult, personas_for, simulation_plan_month
+
+DEMO_FUND = "310100"
+COUNTY_QUOTA = Decimal("12000000.00")
+
+
+def seed_plans(municipality: Municipality, options: DemoOptions, log) -> None:
+    year = timezone.localdate().year
+    fund = FundType.objects.get(code=DEMO_FUND)
+    if FundBudget.objects.filter(municipality=municipality, year=year, fund_type=fund).exists():
+        log(f"The {year} budget already exists")
+        return
+    users = User.objects.filter(municipality=municipality)
+    clerk = users.filter(role=Role.AGENCY_CLERK).order_by("pk").first()
+    bureau = users.filter(role=Role.BUREAU_APPROVER).order_by("pk").first()
+    counties = list(municipality.counties.order_by("code"))
+    budget = budgets_services.fund_budget_draft(
+        municipality=municipality,
+        year=year,
+        fund_type=fund,
+        actor=clerk,
+        lines={
+            "premiums": COUNTY_QUOTA * (len(counties) + 1),
+            "interest": Decimal("100000.00"),
+            "benefits": COUNTY_QUOTA * len(counties),
+        },
+    )
+    for county in counties:
+        budgets_services.expenditure_quota_set(
+            budget=budget, county=county, amount=COUNTY_QUOTA, actor=clerk
+        )
+    budgets_services.fund_budget_submit(budget=budget, actor=clerk)
+    budgets_services.fund_budget_approve(budget=budget, actor=bureau)
+    for officer in users.filter(role=Role.COUNTY_OFFICER).order_by("pk"):
+        plan = plans_services.annual_plan_submit(
+            county=officer.county,
+            year=year,
+            actor=officer,
+            lines=[plans_services.PlanLineInput(fund_type=fund, amount=COUNTY_QUOTA)],
+        )
+        plans_services.annual_plan_review(plan=plan, actor=clerk)
+        plans_services.annual_plan_approve(plan=plan, actor=bureau)
+    approved = AnnualPlan.objects.filter(municipality=municipality, year=year).count()
+    log(f"Approved the {year} budget, {len(counties)} quotas and {approved} annual plans")
+
+
+register_seeder(50, "budgets and annual plans", seed_plans)
+
+
+def seed_spending_month(municipality: Municipality, options: DemoOptions, log) -> None:
+    """Put spending in the demo ledger (issue 7 item 6): the current month's cycle runs up to
+    the fiscal transfer (the zero-balance check and the close wait for the month's end), so the
+    month's collections reach the pools; then one usage-plan month runs through allocation
+    (``settlement.simulation``) for the demo counties, so the benefits seeder that follows can
+    pay its statements. Running it again finds every step done and books nothing."""
+    month = month_start(timezone.localdate())
+    personas = personas_for(municipality, create_officers=False)
+    cycle, _created = cycle_services.cycle_start(
+        municipality=municipality, month=month, actor=personas.clerk
+    )
+    for name in (
+        StepName.ASSESSMENT,
+        StepName.COLLECTIONS_CUTOFF,
+        StepName.REMITTANCE,
+        StepName.FISCAL_TRANSFER,
+    ):
+        outcome = cycle_services.cycle_step_run(cycle=cycle, name=name, actor=personas.clerk)
+        if outcome.status != CycleStep.Status.DONE:
+            log(f"Cycle step {name} not done: {outcome.error}")
+            return
+    result = MonthResult(month=month)
+    try:
+        received = simulation_plan_month(
+            municipality=municipality,
+            month=month,
+            revenue_month=month,
+            personas=personas,
+            result=result,
+        )
+    except ValidationError as error:
+        log(f"Usage-plan month not run: {' '.join(error.messages)}")
+        return
+    log(
+        f"Allocated {result.planned} and disbursed {result.own_disbursed} from own funds "
+        f"to {len(received)} counties for {month:%Y-%m}"
+    )
+
+
+register_seeder(55, "spending month", seed_spending_month)

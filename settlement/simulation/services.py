@@ -1,0 +1,620 @@
+"""A year of the product run end to end through its own services (issue 8 item 8; issue 7
+item 6): ``simulate_year`` and the demo's spending month both call ``simulation_month_run``.
+
+One month M, in the order the documents prescribe, each step by the persona who does it:
+
+1. **Assessment** of M (agency clerk; the cycle's first step, N 三(二)).
+2. **Collections**: a tax-bureau file paying every assessment of M in full is generated from
+   the assessments and imported through ``collection_file_import`` (matched like a real file).
+3. **Usage plan** of M (N 三(四)3, issue 6), for the counties whose revenue is pooled at the
+   city (unified collection and expenditure): each county's officer files a plan of
+   ``SPENDING_SHARE`` of its net pooled-fund revenue of M−1 (premiums less the retirees'
+   personal-account credits), before the deadline;
+   the clerk consolidates, the bureau approves and requests funding, finance disburses, the
+   clerk allocates (补助下级支出 / 上级补助收入). No plan in the first month: the city pool is
+   empty until the first remittance. A tiered county keeps its revenue in its own fiscal
+   special account; its officer moves the same share (at most what the account holds) to the
+   county's expenditure account through ``own_disbursement_post`` (县级基金拨付).
+4. **Benefit statements** of M: one designated hospital per county claims
+   ``CLAIM_SHARE`` of what the county received for M; the county officer approves it less
+   a ``CUT_SHARE`` cut with a reason, and pays it on the 20th (``funds.benefits``).
+5. **The monthly cycle** of M (``settlement.services``): cut-off (posts the collection file
+   and the retirees' personal-account credits), remittance, fiscal transfer, zero-balance
+   check, month close.
+
+**Idempotency.** A month whose cycle is completed is skipped whole, so running the same year
+again books nothing. Inside a month every service is idempotent or guarded: assessments by
+their unique rows, the collection file by its SHA-256, the plan month by its city plan, the
+ledger entries by their keys, statements by (institution, month, fund). A month that failed
+half-way resumes where it stopped.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db.models import Sum
+
+from enrollment.collection_files import services as collection_files_services
+from enrollment.contributions.models import Assessment
+from enrollment.people.demo import demo_population_create
+from funds.budgets import services as budgets_services
+from funds.budgets.models import FundBudget
+from funds.history.models import HistoricalBalance
+from funds.history.services import DepositInput, historical_balance_register, time_deposits_collect
+from funds.ledger.models import Account, FundType
+from funds.ledger.selectors import account_for, ledger_verify
+from funds.ledger.services import accounts_open_for_municipality
+from funds.reports.selectors import county_year_results, final_accounts_check, line_totals
+from pooling.accounts.models import Role, User
+from pooling.core.money import round_money
+from pooling.structure.models import County, Municipality, PoolingModel
+from pooling.structure.selectors import pooling_model_for
+from settlement.benefits import services as benefits_services
+from settlement.benefits.models import BenefitStatement
+from settlement.cycle import services as cycle_services
+from settlement.cycle.models import CycleStep, MonthlyCycle, StepName
+from settlement.institutions import services as institutions_services
+from settlement.institutions.models import DesignatedInstitution
+from settlement.own_disbursements.services import own_disbursement_post
+from settlement.plans import services as plans_services
+from settlement.plans.models import AnnualPlan, CityMonthlyPlan, PlanPurpose, UsagePlan
+from settlement.yearend.models import DeficitApplication
+from settlement.yearend.selectors import tiers_under_adjustment
+from settlement.yearend.services import adjustment_year_run, deficit_apply, deficit_decide
+
+POOLED_FUND = "310100"
+
+
+# Shares of the simulation (not policy parameters: they shape a plausible year).
+SPENDING_SHARE = Decimal("0.70")  # of last month's net pooled-fund revenue, planned to spend
+CLAIM_SHARE = Decimal("0.90")  # of the month's funding claimed by the county's hospital
+CUT_SHARE = Decimal("0.02")  # cut by the county's review
+PAY_DAY = 20
+
+
+class SimulationError(Exception):
+    """A step of the simulated month failed; the message names the month and the step."""
+
+
+@dataclass
+class MonthResult:
+    month: datetime.date
+    skipped: bool = False
+    assessed: int = 0
+    collected: Decimal = Decimal("0.00")
+    planned: Decimal = Decimal("0.00")
+    own_disbursed: Decimal = Decimal("0.00")
+    paid: Decimal = Decimal("0.00")
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Personas:
+    clerk: User
+    bureau: User
+    finance: User
+    officers: dict[int, User]
+
+
+def personas_for(municipality: Municipality, *, create_officers: bool = True) -> Personas:
+    """The city's clerk, bureau approver and finance officer, and one officer per county. A
+    county without an officer (the demo has two) gets a simulation officer with no usable
+    password, so every county's step is still done by a county officer; with
+    ``create_officers=False`` (the demo) such counties are left out."""
+    users = User.objects.filter(municipality=municipality, is_active=True).order_by("pk")
+
+    def first(role: str) -> User:
+        user = users.filter(role=role).first()
+        if user is None:
+            raise SimulationError(f"{municipality.slug}: no active user with role {role}")
+        return user
+
+    officers = {}
+    for county in municipality.counties.order_by("code"):
+        officer = users.filter(role=Role.COUNTY_OFFICER, county=county).first()
+        if officer is None and not create_officers:
+            continue
+        if officer is None:
+            officer, created = User.objects.get_or_create(
+                username=f"{municipality.slug}_sim_{county.code}",
+                defaults={
+                    "role": Role.COUNTY_OFFICER,
+                    "municipality": municipality,
+                    "county": county,
+                    "first_name": f"{county.name}经办（模拟）",
+                },
+            )
+            if created:
+                officer.set_unusable_password()
+                officer.save(update_fields=["password"])
+        officers[county.pk] = officer
+    return Personas(
+        clerk=first(Role.AGENCY_CLERK),
+        bureau=first(Role.BUREAU_APPROVER),
+        finance=first(Role.FINANCE_OFFICER),
+        officers=officers,
+    )
+
+
+def collection_file_for(municipality: Municipality, month: datetime.date) -> bytes:
+    """The tax bureau's file paying every assessment of ``month`` in full: one row per
+    employer (its employees together) and one per person without one (flexible workers)."""
+    lines = ["payer_code,month,amount"]
+    assessed = Assessment.objects.filter(municipality=municipality, month=month)
+    per_employer = (
+        assessed.filter(employer__isnull=False)
+        .values("employer__credit_code")
+        .annotate(total=Sum("total_due"))
+        .order_by("employer__credit_code")
+    )
+    for row in per_employer:
+        lines.append(f"{row['employer__credit_code']},{month:%Y-%m},{round_money(row['total'])}")
+    solo = assessed.filter(employer__isnull=True).values_list("person__id_number", "total_due")
+    for id_number, total in solo.order_by("person__id_number"):
+        lines.append(f"{id_number},{month:%Y-%m},{round_money(total)}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _share(amount: Decimal, share: Decimal) -> Decimal:
+    return (amount * share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def annual_plans_ensure(*, municipality: Municipality, year: int, personas: Personas) -> int:
+    """The year's budget of the pooled fund, each county's quota and approved annual plan,
+    sized at twelve times the county's January assessments (a ceiling the plans stay within).
+    Returns the annual plans approved now (zero when they exist)."""
+    fund = FundType.objects.get(code=POOLED_FUND)
+    if FundBudget.objects.filter(municipality=municipality, year=year, fund_type=fund).exists():
+        return 0
+    january = datetime.date(year, 1, 1)
+    due = dict(
+        Assessment.objects.filter(municipality=municipality, month=january)
+        .values("county_id")
+        .annotate(total=Sum("total_due"))
+        .values_list("county_id", "total")
+    )
+    counties = list(municipality.counties.order_by("code"))
+    quotas = {county.pk: round_money((due.get(county.pk) or 0) * 12) + 1 for county in counties}
+    total = sum(quotas.values(), Decimal("0.00"))
+    budget = budgets_services.fund_budget_draft(
+        municipality=municipality,
+        year=year,
+        fund_type=fund,
+        actor=personas.clerk,
+        lines={"premiums": total, "benefits": total},
+    )
+    for county in counties:
+        budgets_services.expenditure_quota_set(
+            budget=budget, county=county, amount=quotas[county.pk], actor=personas.clerk
+        )
+    budgets_services.fund_budget_submit(budget=budget, actor=personas.clerk)
+    budgets_services.fund_budget_approve(budget=budget, actor=personas.bureau)
+    approved = 0
+    for county in counties:
+        if AnnualPlan.objects.filter(county=county, year=year).exists():
+            continue
+        plan = plans_services.annual_plan_submit(
+            county=county,
+            year=year,
+            actor=personas.officers[county.pk],
+            lines=[plans_services.PlanLineInput(fund_type=fund, amount=quotas[county.pk])],
+        )
+        plans_services.annual_plan_review(plan=plan, actor=personas.clerk)
+        plans_services.annual_plan_approve(plan=plan, actor=personas.bureau)
+        approved += 1
+    return approved
+
+
+def hospital_for(county: County, year: int, actor: User) -> DesignatedInstitution:
+    """The county's simulated designated hospital, admitted with an agreement for the year."""
+    code = f"H{county.code}00901"
+    hospital = DesignatedInstitution.objects.filter(code=code).first()
+    if hospital is not None:
+        return hospital
+    return institutions_services.institution_admit(
+        county=county,
+        kind="hospital",
+        code=code,
+        name=f"{county.name}模拟定点医院",
+        level="secondary",
+        agreement_from=datetime.date(year, 1, 1),
+        agreement_to=datetime.date(year, 12, 31),
+        admitted_on=datetime.date(year - 1, 12, 15),
+        actor=actor,
+    )
+
+
+def _net_revenue(
+    municipality: Municipality, month: datetime.date, fund: FundType
+) -> dict[int, Decimal]:
+    """Each county's net pooled-fund revenue of ``month``: premiums less the retirees'
+    personal-account credits transferred out of the pooled fund."""
+    totals = line_totals(municipality=municipality, fund=fund, start=month, end=month)
+    revenue: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for (county_id, code), amount in totals.items():
+        if county_id is not None and code in ("premiums", "transfer_out"):
+            revenue[county_id] += amount if code == "premiums" else -amount
+    return revenue
+
+
+def simulation_plan_month(
+    *,
+    municipality: Municipality,
+    month: datetime.date,
+    revenue_month: datetime.date,
+    personas: Personas,
+    result: MonthResult,
+) -> dict[int, Decimal]:
+    """Step 3 (module docstring): the usage-plan month of ``month`` through allocation, sized
+    on each county's net revenue of ``revenue_month``, and the tiered counties' own
+    disbursement. Counties without an officer in ``personas`` are left out. Returns what each
+    county received for ``month``."""
+    fund = FundType.objects.get(code=POOLED_FUND)
+    received: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    premiums = _net_revenue(municipality, revenue_month, fund)
+    city_fiscal = account_for(
+        municipality=municipality,
+        county=None,
+        kind=Account.Kind.FISCAL_SPECIAL,
+        fund_code=POOLED_FUND,
+    )
+    pooled, own = {}, {}
+    for county in municipality.counties.order_by("code"):
+        period = pooling_model_for(county=county, month=month)
+        amount = _share(premiums.get(county.pk, Decimal("0.00")), SPENDING_SHARE)
+        if period is None or amount <= 0 or county.pk not in personas.officers:
+            continue
+        (pooled if period.model == PoolingModel.UNIFIED else own)[county] = amount
+    # The city pool cannot disburse more than it holds: scale the plans down when needed.
+    total = sum(pooled.values(), Decimal("0.00"))
+    if total > city_fiscal.balance > 0:
+        ratio = city_fiscal.balance / total
+        pooled = {
+            county: round_money(amount * ratio) - Decimal("0.01")
+            for county, amount in pooled.items()
+        }
+    deadline = plans_services.usage_plan_deadline(municipality=municipality, month=month)
+    consolidate_on = plans_services.consolidation_deadline(municipality=municipality, month=month)
+    city_plan = CityMonthlyPlan.objects.filter(municipality=municipality, month=month).first()
+    if pooled and city_plan is None:
+        for county, amount in pooled.items():
+            if UsagePlan.objects.filter(county=county, month=month).exists():
+                continue
+            plans_services.usage_plan_submit(
+                county=county,
+                month=month,
+                actor=personas.officers[county.pk],
+                lines=[
+                    plans_services.PlanLineInput(
+                        fund_type=fund, amount=amount, purpose=PlanPurpose.BENEFITS
+                    )
+                ],
+                today=deadline - datetime.timedelta(days=3),
+            )
+        city_plan = plans_services.city_plan_consolidate(
+            municipality=municipality, month=month, actor=personas.clerk, today=consolidate_on
+        )
+    if city_plan is not None:
+        if city_plan.status == CityMonthlyPlan.Status.CONSOLIDATED:
+            city_plan = plans_services.city_plan_approve(
+                city_plan=city_plan, actor=personas.bureau, today=consolidate_on
+            )
+        if city_plan.status == CityMonthlyPlan.Status.APPROVED:
+            city_plan = plans_services.city_plan_request_funding(
+                city_plan=city_plan, actor=personas.bureau, today=consolidate_on
+            )
+        city_plan = plans_services.disbursement_confirm(
+            city_plan=city_plan, actor=personas.finance, today=month
+        )
+        city_plan = plans_services.allocation_run(
+            city_plan=city_plan, actor=personas.clerk, today=month
+        )
+        for (county_id, fund_code), amount in plans_services.plan_totals(
+            city_plan=city_plan
+        ).items():
+            if fund_code == POOLED_FUND:
+                received[county_id] += round_money(amount)
+                result.planned += round_money(amount)
+    for county, amount in own.items():
+        fiscal = account_for(
+            municipality=municipality,
+            county=county,
+            kind=Account.Kind.FISCAL_SPECIAL,
+            fund_code=POOLED_FUND,
+        )
+        amount = min(amount, fiscal.balance - fiscal.frozen_amount)
+        if amount <= 0:
+            continue
+        own_disbursement_post(
+            county=county,
+            fund_code=POOLED_FUND,
+            amount=amount,
+            on=month,
+            memo=f"{county.name} {month:%Y-%m} 财政专户拨付支出户（模拟）",
+            actor=personas.officers[county.pk],
+            request_key=f"simulation-{month:%Y-%m}",
+        )
+        received[county.pk] += amount
+        result.own_disbursed += amount
+    return received
+
+
+def _benefits_month(
+    municipality: Municipality,
+    month: datetime.date,
+    personas: Personas,
+    received: dict[int, Decimal],
+    result: MonthResult,
+) -> None:
+    """Step 4: each county's hospital claims, the county reviews with a cut and pays."""
+    counties = {county.pk: county for county in municipality.counties.all()}
+    for county_id, amount in sorted(received.items()):
+        claim = _share(amount, CLAIM_SHARE)
+        if claim <= 0:
+            continue
+        county = counties[county_id]
+        officer = personas.officers[county_id]
+        hospital = hospital_for(county, month.year, personas.clerk)
+        statement = BenefitStatement.objects.filter(
+            institution=hospital, month=month, fund_type__code=POOLED_FUND
+        ).first()
+        if statement is None:
+            statement = benefits_services.benefit_statement_enter(
+                institution=hospital,
+                month=month,
+                fund_code=POOLED_FUND,
+                visits=max(1, int(claim // 300)),
+                amount_claimed=claim,
+                actor=officer,
+            )
+        if statement.status == BenefitStatement.Status.SUBMITTED:
+            statement = benefits_services.benefit_statement_review(
+                statement=statement,
+                amount_approved=claim - _share(claim, CUT_SHARE),
+                cut_reason="超出限价收费（模拟审核）",
+                actor=officer,
+            )
+        benefits_services.benefit_statement_pay(
+            statement=statement, actor=officer, paid_on=month.replace(day=PAY_DAY)
+        )
+        result.paid += statement.amount_approved
+
+
+def simulation_month_run(
+    *,
+    municipality: Municipality,
+    month: datetime.date,
+    personas: Personas | None = None,
+    run_cycle: bool = True,
+) -> MonthResult:
+    """Run ``month`` (module docstring, steps 1–5); ``run_cycle=False`` stops before the
+    cycle's steps after the assessment. Raises ``SimulationError`` naming the step that
+    failed."""
+    personas = personas or personas_for(municipality)
+    result = MonthResult(month=month)
+    cycle = MonthlyCycle.objects.filter(municipality=municipality, month=month).first()
+    if cycle is not None and cycle.status == MonthlyCycle.Status.COMPLETED:
+        result.skipped = True
+        return result
+    # The cycle's first step is the assessment (once per month: the collection file is made
+    # from it); the other steps run after the month's business, below.
+    cycle, _created = cycle_services.cycle_start(
+        municipality=municipality, month=month, actor=personas.clerk
+    )
+    assessed = cycle_services.cycle_step_run(
+        cycle=cycle, name=StepName.ASSESSMENT, actor=personas.clerk
+    )
+    if assessed.status != CycleStep.Status.DONE:
+        raise SimulationError(f"{month:%Y-%m} assessment: {assessed.error}")
+    result.assessed = assessed.count
+    step = "collections"
+    try:
+        content = collection_file_for(municipality, month)
+        collection_files_services.collection_file_import(
+            municipality=municipality,
+            file_name=f"simulation-{month:%Y-%m}.csv",
+            content=content,
+            actor=personas.clerk,
+        )
+        result.collected = round_money(
+            Assessment.objects.filter(municipality=municipality, month=month).aggregate(
+                total=Sum("total_due")
+            )["total"]
+            or 0
+        )
+        if month.month == 1:
+            step = "budget and annual plans"
+            annual_plans_ensure(municipality=municipality, year=month.year, personas=personas)
+        step = "usage plan"
+        received = {}
+        if month.month > 1:  # the city pool is empty before the first remittance
+            received = simulation_plan_month(
+                municipality=municipality,
+                month=month,
+                revenue_month=datetime.date(month.year, month.month - 1, 1),
+                personas=personas,
+                result=result,
+            )
+        step = "benefit statements"
+        _benefits_month(municipality, month, personas, received, result)
+    except ValidationError as error:
+        raise SimulationError(f"{month:%Y-%m} {step}: {' '.join(error.messages)}") from error
+    if run_cycle:
+        for outcome in cycle_services.cycle_run_all(cycle=cycle, actor=personas.clerk):
+            if outcome.status != CycleStep.Status.DONE:
+                raise SimulationError(f"{month:%Y-%m} cycle: {outcome}")
+    return result
+
+
+@dataclass
+class YearResult:
+    """What ``simulation_year_run`` did and found."""
+
+    year: int
+    months: list[MonthResult] = field(default_factory=list)
+    year_end: list[str] = field(default_factory=list)
+    checks: dict[str, bool] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    figures: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(self.checks.values()) and not self.problems
+
+
+def _historical_balance_ensure(municipality: Municipality, year: int, personas: Personas) -> None:
+    """Under unified collection (N 三(四)5) the first member unit brings a historical balance
+    into the year: 1,000,000.00 of pooled fund, 200,000.00 on demand and 800,000.00 in a time
+    deposit maturing on 30 June, so the year end collects the rest of the city's 30 %. Once
+    per municipality: a rerun finds it."""
+    county = municipality.counties.order_by("code").first()
+    january = datetime.date(year, 1, 1)
+    model = pooling_model_for(county=county, month=january) if county else None
+    if model is None or model.model != PoolingModel.UNIFIED:
+        return
+    fund = FundType.objects.get(code="310100")
+    if HistoricalBalance.objects.filter(county__municipality=municipality).exists():
+        return
+    historical_balance_register(
+        county=county,
+        fund_type=fund,
+        cutover_date=datetime.date(year - 1, 12, 31),
+        demand_deposit=Decimal("200000.00"),
+        deposits=[DepositInput(Decimal("800000.00"), datetime.date(year, 6, 30), "模拟银行")],
+        actor=personas.clerk,
+        today=january,
+    )
+
+
+def _deficit_subsidies(municipality: Municipality, year: int, personas: Personas) -> str:
+    """N 三(四)6: every county outside the adjustment-fund model that closed ``year`` in
+    deficit applies in writing, the agency reviews and the bureau approves; approval books the
+    subsidy (history first, then city fund and county government). Booked in January of the
+    next year, the first month the closed year leaves open. A county with an application
+    already open or approved is left as it is, so a rerun books nothing."""
+    waterfall = {
+        county.pk for county in tiers_under_adjustment(municipality=municipality, year=year)
+    }
+    booked_on = datetime.date(year + 1, 1, 15)
+    applied = 0
+    total = Decimal("0.00")
+    for result in county_year_results(municipality=municipality, year=year):
+        county = result.county
+        if result.deficit <= 0 or county.pk in waterfall or county.pk not in personas.officers:
+            continue
+        if DeficitApplication.objects.filter(
+            county=county, fund_type=result.fund, year=year
+        ).exists():
+            continue
+        application = deficit_apply(
+            county=county,
+            fund_type=result.fund,
+            year=year,
+            reason=f"{year}年度{result.fund.name}收不抵支，申请缺口补助（模拟）",
+            attachment=ContentFile(b"%PDF-1.4 simulated application", name="application.pdf"),
+            actor=personas.officers[county.pk],
+        )
+        deficit_decide(
+            application=application, actor=personas.clerk, step="review", today=booked_on
+        )
+        deficit_decide(
+            application=application, actor=personas.bureau, step="approve", today=booked_on
+        )
+        applied += 1
+        total += application.deficit
+    return f"deficit subsidies: {applied} applications approved ({total})"
+
+
+def _year_end(municipality: Municipality, year: int, personas: Personas) -> list[str]:
+    """The city's year end under its model: time deposits matured during the year are
+    collected (N 三(四)5), deficits outside the adjustment-fund model are subsidised
+    (N 三(四)6), and tiers under it pay into and draw from the adjustment fund (Z 四(九))."""
+    done = []
+    step = "historical balances"
+    try:
+        collected = time_deposits_collect(today=datetime.date(year + 1, 1, 1), actor=personas.clerk)
+        done.append(f"historical balances: {len(collected)} matured time deposits collected")
+        step = "deficit subsidies"
+        done.append(_deficit_subsidies(municipality, year, personas))
+        step = "adjustment fund"
+        outcome = adjustment_year_run(municipality=municipality, year=year, actor=personas.clerk)
+    except ValidationError as error:
+        raise SimulationError(f"{year} {step}: {' '.join(error.messages)}") from error
+    done.append(
+        f"adjustment fund: {outcome.contributions_created} contributions "
+        f"({outcome.contributions_total}), {outcome.covers_created} deficit covers"
+    )
+    return done
+
+
+def simulation_year_run(
+    *,
+    municipality: Municipality,
+    year: int,
+    insured: int,
+    log=lambda message: None,
+) -> YearResult:
+    """Enroll ``insured`` people, run the twelve months of ``year`` (``simulation_month_run``),
+    the year end, then check: the ledger verifies, every entity's final accounts balance, the
+    premiums booked equal the assessments paid, and the benefits booked equal the statements
+    paid. A rerun of the same year books nothing and checks again."""
+    accounts_open_for_municipality(municipality=municipality, actor=None)
+    january = datetime.date(year, 1, 1)
+    added = demo_population_create(
+        municipality=municipality, insured=insured, from_month=january, log=lambda _m: None
+    )
+    log(f"Enrolled {added} new people")
+    personas = personas_for(municipality)
+    result = YearResult(year=year)
+    try:
+        _historical_balance_ensure(municipality, year, personas)
+    except ValidationError as error:
+        raise SimulationError(f"{year} historical balance: {' '.join(error.messages)}") from error
+    for number in range(1, 13):
+        month = datetime.date(year, number, 1)
+        outcome = simulation_month_run(municipality=municipality, month=month, personas=personas)
+        result.months.append(outcome)
+        log(f"{month:%Y-%m} {'already run' if outcome.skipped else 'done'}")
+    result.year_end = _year_end(municipality, year, personas)
+    december = datetime.date(year, 12, 1)
+    report = ledger_verify(municipality=municipality)
+    result.checks["ledger verifies"] = report.ok
+    if not report.ok:
+        result.problems += report.lines()
+    problems = final_accounts_check(municipality=municipality, start=january, end=december)
+    result.checks["final accounts balance"] = not problems
+    result.problems += problems
+    premiums = Decimal("0.00")
+    benefits_booked = Decimal("0.00")
+    for fund in FundType.objects.order_by("code"):
+        totals = line_totals(municipality=municipality, fund=fund, start=january, end=december)
+        premiums += sum((a for (_c, code), a in totals.items() if code == "premiums"), Decimal(0))
+        benefits_booked += sum(
+            (a for (_c, code), a in totals.items() if code == "benefits"), Decimal(0)
+        )
+    assessed = Assessment.objects.filter(
+        municipality=municipality, month__gte=january, month__lte=december
+    ).aggregate(total=Sum("total_due"))["total"]
+    paid = BenefitStatement.objects.filter(
+        municipality=municipality,
+        status=BenefitStatement.Status.PAID,
+        payment__month__gte=january,
+        payment__month__lte=december,
+    ).aggregate(total=Sum("amount_approved"))["total"]
+    result.figures = {
+        "assessed": round_money(assessed or 0),
+        "premiums booked": round_money(premiums),
+        "statements paid": round_money(paid or 0),
+        "benefits booked": round_money(benefits_booked),
+    }
+    result.checks["premiums = assessments paid"] = (
+        result.figures["premiums booked"] == result.figures["assessed"]
+    )
+    result.checks["benefits = statements paid"] = (
+        result.figures["benefits booked"] == result.figures["statements paid"]
+    )
+    return result

@@ -1,0 +1,37 @@
+"""Forms of the historical-balance and deficit-subsidy pages (N 三(四)5–6)."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from funds.ledger.models import FundType
+from pooling.structure.models import County
+from settlement.yearend.services import ATTACHMENT_TYPES
+
+
+class DeficitApplicationForm(forms.Form):
+    county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.none())
+    fund_type = forms.ModelChoiceField(label=_("Fund"), queryset=FundType.objects.order_by("code"))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
+    attachment = forms.FileField(
+        label=_("Written application"),
+        help_text=_("PDF, OFD, Word or an image, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ATTACHMENT_TYPES)}),
+    )
+
+    def __init__(self, *args, counties=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = counties if counties is not None else County.objects.none()
+
+
+MIN_AMOUNT = Decimal("0.01")
+
+
+class AdjustmentRunForm(forms.Form):
+    """Which step of the year end to run."""
+
+    STEPS = (("contributions", _("contributions")), ("waterfall", _("waterfall")))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    step = forms.ChoiceField(label=_("Step"), choices=STEPS)

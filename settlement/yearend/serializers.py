@@ -1,0 +1,143 @@
+"""REST API of historical balances, time deposits, release applications and deficit subsidies
+(N 三(四)5–6, J 二(五)2): the same services, capabilities and scoping as the pages. Another
+county's rows are 404; a refused write is 400 with field errors; auditors only read."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from funds.ledger.models import FundType
+from pooling.structure.models import County
+from pooling.structure.selectors import counties_for
+from settlement.yearend.models import (
+    AdjustmentContribution,
+    AdjustmentYear,
+    DeficitApplication,
+    DeficitCover,
+)
+
+
+class DeficitApplicationSerializer(serializers.ModelSerializer):
+    fund = serializers.CharField(source="fund_type.code", read_only=True)
+
+    class Meta:
+        model = DeficitApplication
+        fields = [
+            "id",
+            "county",
+            "fund",
+            "year",
+            "reason",
+            "status",
+            "revenue",
+            "spending",
+            "deficit",
+            "before_accession",
+            "from_history",
+            "city_share",
+            "county_share",
+            "city_share_rate",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "decided_by",
+            "decided_at",
+            "return_reason",
+        ]
+        read_only_fields = fields
+
+
+class DeficitInputSerializer(serializers.Serializer):
+    county = serializers.PrimaryKeyRelatedField(queryset=County.objects.none())
+    fund_code = serializers.SlugRelatedField(slug_field="code", queryset=FundType.objects.all())
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    reason = serializers.CharField()
+    attachment = serializers.FileField()
+
+
+class AdjustmentRunInputSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    step = serializers.ChoiceField(choices=["contributions", "waterfall", "all"], default="all")
+
+
+class ContributionSerializer(serializers.ModelSerializer):
+    county_code = serializers.CharField(source="county.code", read_only=True)
+    fund = serializers.CharField(source="fund_type.code", read_only=True)
+
+    class Meta:
+        model = AdjustmentContribution
+        fields = [
+            "county",
+            "county_code",
+            "fund",
+            "collections",
+            "rate",
+            "amount_due",
+            "amount",
+            "source_account",
+            "entry",
+        ]
+
+
+class DeficitCoverSerializer(serializers.ModelSerializer):
+    county_code = serializers.CharField(source="county.code", read_only=True)
+    fund = serializers.CharField(source="fund_type.code", read_only=True)
+
+    class Meta:
+        model = DeficitCover
+        fields = [
+            "county",
+            "county_code",
+            "fund",
+            "revenue",
+            "spending",
+            "contribution",
+            "deficit",
+            "own_balance",
+            "own_used",
+            "adjustment_used",
+            "completion",
+            "county_share",
+            "city_finance",
+            "county_finance",
+            "entries",
+        ]
+
+
+class AdjustmentYearSerializer(serializers.ModelSerializer):
+    contributions = serializers.SerializerMethodField()
+    covers = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AdjustmentYear
+        fields = [
+            "id",
+            "year",
+            "posting_month",
+            "effective_date",
+            "contributions_at",
+            "contributions_by",
+            "waterfall_at",
+            "waterfall_by",
+            "contributions",
+            "covers",
+        ]
+
+    def _visible(self):
+        return counties_for(user=self.context["request"].user)
+
+    @extend_schema_field(ContributionSerializer(many=True))
+    def get_contributions(self, record) -> list[dict]:
+        rows = record.contributions.filter(county__in=self._visible()).select_related(
+            "county", "fund_type"
+        )
+        return ContributionSerializer(rows, many=True).data
+
+    @extend_schema_field(DeficitCoverSerializer(many=True))
+    def get_covers(self, record) -> list[dict]:
+        rows = (
+            record.covers.filter(county__in=self._visible())
+            .select_related("county", "fund_type")
+            .prefetch_related("entries")
+        )
+        return DeficitCoverSerializer(rows, many=True).data
