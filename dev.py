@@ -2,7 +2,9 @@
 """The two commands of the quick start, and what CI runs.
 
     python3 dev.py start [--city jining|jinan|zhengzhou]   set up, load a demo, serve on :8000
-    python3 dev.py test [pytest arguments]                 run the whole test suite
+    python3 dev.py test [--slow | --all] [pytest arguments]
+        the test suite on every core (pytest-xdist); --slow runs only the whole-city crawls
+        and year simulations, --all everything; with test paths, only those, on one core
 
 Only the standard library is used here: this file runs before the virtual environment exists.
 """
@@ -72,6 +74,25 @@ def start(args: list[str]) -> int:
     return 0
 
 
+def _pytest_arguments(args: list[str]) -> list[str]:
+    """What ``dev.py test`` passes to pytest: the suite without the slow tests, in parallel
+    on every core; ``--slow`` only the slow ones, ``--all`` both. Test paths given: only
+    those, on one core (starting workers costs more than it saves), unless ``-n`` is given."""
+    args = list(args)
+    marker: list[str] = ["-m", "not slow"]
+    if "--slow" in args:
+        args.remove("--slow")
+        marker = ["-m", "slow"]
+    if "--all" in args:
+        args.remove("--all")
+        marker = []
+    if "-m" in args:
+        marker = []
+    paths = [arg for arg in args if not arg.startswith("-") and arg.startswith("tests")]
+    parallel = [] if paths or "-n" in args else ["-n", "auto"]
+    return [*parallel, *(marker if not paths else []), *args]
+
+
 def test(args: list[str]) -> int:
     """Run the test suite on PostgreSQL and Redis (127.0.0.1), which every machine runs."""
     setup()
@@ -85,9 +106,8 @@ def test(args: list[str]) -> int:
         "CSRF_COOKIE_SECURE": "0",
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1"),
     }
-    return subprocess.run(
-        [str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env, check=False
-    ).returncode
+    command = [str(PYTHON), "-m", "pytest", *_pytest_arguments(args)]
+    return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
 
 
 def main() -> int:

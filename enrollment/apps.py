@@ -1,3 +1,6 @@
+"""The enrollment app: who is insured and what they owe (people, contributions, collection
+files, personal accounts, outpatient care). Here its capabilities and menu entries."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -38,20 +41,9 @@ class EnrollmentConfig(AppConfig):
             _("Collections"), "enrollment:collection_list", "enrollment.view_collections"
         )
         register_navigation(_("Top-ups"), "enrollment:top_up", "enrollment.view_enrollment")
-        # Designated institutions (issue 7): county officers admit and review their county's.
-        register("enrollment.view_institutions", ALL_ROLES)
-        register(
-            "enrollment.change_institutions",
-            {Role.AGENCY_CLERK, Role.COUNTY_OFFICER, Role.ADMINISTRATOR},
-        )
-        register_navigation(
-            _("Designated institutions"),
-            "settlement:institution_list",
-            "enrollment.view_institutions",
-        )
-        # Outpatient specified diseases and out-of-area filings (issue 7): county offices and
-        # the city agency take applications and decide them (county officers: their county);
-        # the city keeps the disease catalogue.
+        # Outpatient specified diseases and out-of-area filings: county offices and the city
+        # agency take applications and decide them (county officers: their county); the city
+        # keeps the disease catalogue.
         register("enrollment.view_care", ALL_ROLES)
         register(
             "enrollment.apply_care", {Role.AGENCY_CLERK, Role.COUNTY_OFFICER, Role.ADMINISTRATOR}

@@ -1,5 +1,5 @@
 """Admin of the funds app: reference data editable, the ledger read-only (it changes only
-through ``funds.services``)."""
+through ``funds.ledger.services``)."""
 
 from django.contrib import admin
 

@@ -1,3 +1,6 @@
+"""The funds app's configuration: capabilities, menu entries and the hook that opens a
+joining county's accounts."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +17,7 @@ class FundsConfig(AppConfig):
 
         # Everyone reads the ledger within their scope (county officers: their county only);
         # money is posted through the browser or the API only by the contribution bookings
-        # below (issue 4 items 7, 8, 10), never as free-form entries (issue 3 item 8).
+        # below, never as free-form entries.
         access.register("funds.view_ledger", access.ALL_ROLES)
         access.register(
             "funds.view_ledger_checks",
@@ -36,35 +39,24 @@ class FundsConfig(AppConfig):
                 county=county, actor=actor
             ),
         )
-        # Budgets and quotas (issue 6): the agency drafts, the bureau approves.
+        # Budgets and quotas (N 三(四)1, 3): the agency drafts, the bureau approves.
         access.register("funds.view_budgets", access.ALL_ROLES)
         access.register("funds.prepare_budget", {Role.AGENCY_CLERK})
         access.register("funds.approve_budget", {Role.BUREAU_APPROVER})
-        # Benefit settlements (issue 7): the county enters, reviews and pays its institutions'
-        # statements; the city agency may do the same for any county; auditors read.
-        county_and_agency = {Role.AGENCY_CLERK, Role.COUNTY_OFFICER, Role.ADMINISTRATOR}
-        access.register("funds.view_benefits", access.ALL_ROLES)
-        access.register("funds.enter_benefits", county_and_agency)
-        access.register("funds.review_benefits", county_and_agency)
-        access.register("funds.pay_benefits", county_and_agency)
-        register_navigation(
-            _("Benefit settlements"), "settlement:benefit_list", "funds.view_benefits"
-        )
         register_navigation(_("Fund budgets"), "funds:budget_list", "funds.view_budgets")
-        # Final accounts (issue 8 item 6): everyone reads, county officers their county only.
+        # Final accounts: everyone reads, county officers their county only.
         access.register("funds.view_final_accounts", access.ALL_ROLES)
         register_navigation(
             _("Final accounts"), "funds:final_accounts", "funds.view_final_accounts"
         )
-        # Historical balances and deficit subsidies (issue 8 items 1, 2, 4; N 三(四)5–6): the
-        # agency registers balances; counties apply, the agency reviews, the bureau approves.
+        # Historical balances and their releases (N 三(四)5): the agency registers balances;
+        # counties apply to release frozen money, the agency reviews, the bureau approves.
         access.register("funds.view_history", access.ALL_ROLES)
         access.register("funds.register_history", {Role.AGENCY_CLERK, Role.ADMINISTRATOR})
         access.register("funds.apply_history", {Role.COUNTY_OFFICER, Role.AGENCY_CLERK})
         access.register("funds.review_history", {Role.AGENCY_CLERK})
         access.register("funds.approve_history", {Role.BUREAU_APPROVER})
         register_navigation(_("Historical balances"), "funds:history_list", "funds.view_history")
-        register_navigation(_("Deficit subsidies"), "settlement:deficit_list", "funds.view_history")
         register_navigation(_("Fund accounts"), "funds:account_list", "funds.view_ledger")
         register_navigation(_("Journal entries"), "funds:entry_list", "funds.view_ledger")
         register_navigation(_("Ledger checks"), "funds:check_list", "funds.view_ledger_checks")

@@ -90,9 +90,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a lock instead of failing at once when a task and a request write together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-# Memory for sorts and hash joins of the set-based monthly statements (pooling.db.bulk_work_mem),
-# per transaction; 0 leaves the server's work_mem. 4 MB, PostgreSQL's default, makes them
-# spill to disk at city scale (issue 9).
+# Memory for sorts and hash joins of the set-based monthly statements
+# (pooling.core.db.bulk_work_mem), per transaction; 0 leaves the server's work_mem. 4 MB,
+# PostgreSQL's default, makes them spill to disk at city scale (2,000,000 insured people).
 BULK_WORK_MEM_MB = env_int("BULK_WORK_MEM_MB", default=256)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "pooling.User"
@@ -156,7 +156,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Schedules defined here are written into django-celery-beat's tables when beat starts; the
-# others are created by data migrations. Every morning: fund risk alerts (issue 8 item 7).
+# others are created by data migrations. Every morning: fund risk alerts (early warning).
 CELERY_BEAT_SCHEDULE = {
     "settlement-risk-alerts": {
         "task": "settlement.tasks.risk_alerts_check_task",

@@ -1,11 +1,11 @@
 """REST API of outpatient specified diseases and out-of-area filings: same capabilities and
 scoping as the pages. A person outside the user's scope is an invalid choice (400); another
-county's record is 404; a refused write is 400 with field errors."""
+county's record is 404; a refused write is 400 with field errors (the services are called
+directly, ``pooling.core.api.exception_handler`` answers)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from enrollment.care import selectors, services
@@ -13,32 +13,28 @@ from enrollment.care.serializers import (
     DecisionSerializer,
     DiseaseApplicationInputSerializer,
     DiseaseApplicationSerializer,
+    DiseaseDecisionSerializer,
     OutOfAreaFilingInputSerializer,
     OutOfAreaFilingSerializer,
 )
-from enrollment.people.selectors import people_for
-from pooling.core.access import has_capability
+from enrollment.people.selectors import enrollment_scopes
+from pooling.core.api import scoped_input
+
+VIEW = "enrollment.view_care"
+APPLY = "enrollment.apply_care"
+DECIDE = "enrollment.decide_care"
 
 
-def _input(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.fields["person"].queryset = people_for(user=request.user)
-    if "disease" in serializer.fields:
-        serializer.fields["disease"].queryset = selectors.diseases_for(user=request.user)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def _require_decide(request) -> None:
-    if not has_capability(request.user, "enrollment.decide_care"):
-        raise PermissionDenied
+def _care_scopes(user) -> dict:
+    """The people and the catalogue an application or a filing may name."""
+    return {**enrollment_scopes(user=user), "disease": selectors.diseases_for(user=user)}
 
 
 class DiseaseApplicationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    read_capability = "enrollment.view_care"
-    write_capability = "enrollment.apply_care"
+    read_capability = VIEW
+    write_capability = APPLY
     serializer_class = DiseaseApplicationSerializer
 
     def get_queryset(self):
@@ -48,23 +44,19 @@ class DiseaseApplicationViewSet(
         request=DiseaseApplicationInputSerializer, responses={201: DiseaseApplicationSerializer}
     )
     def create(self, request):
-        data = _input(DiseaseApplicationInputSerializer, request)
+        data = scoped_input(DiseaseApplicationInputSerializer, request, _care_scopes(request.user))
         application = services.disease_application_submit(actor=request.user, **data)
         return Response(
             DiseaseApplicationSerializer(application).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=DecisionSerializer, responses={200: DiseaseApplicationSerializer})
-    @action(detail=True, methods=["post"])
+    @extend_schema(request=DiseaseDecisionSerializer, responses={200: DiseaseApplicationSerializer})
+    @action(detail=True, methods=["post"], write_capability=DECIDE)
     def assess(self, request, pk=None):
-        _require_decide(request)
         application = self.get_object()
-        serializer = DecisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = scoped_input(DiseaseDecisionSerializer, request, {})
         application = services.disease_application_assess(
-            application=application,
-            actor=request.user,
-            **serializer.validated_data,
+            application=application, actor=request.user, **data
         )
         return Response(DiseaseApplicationSerializer(application).data)
 
@@ -72,8 +64,8 @@ class DiseaseApplicationViewSet(
 class OutOfAreaFilingViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    read_capability = "enrollment.view_care"
-    write_capability = "enrollment.apply_care"
+    read_capability = VIEW
+    write_capability = APPLY
     serializer_class = OutOfAreaFilingSerializer
 
     def get_queryset(self):
@@ -83,18 +75,14 @@ class OutOfAreaFilingViewSet(
         request=OutOfAreaFilingInputSerializer, responses={201: OutOfAreaFilingSerializer}
     )
     def create(self, request):
-        data = _input(OutOfAreaFilingInputSerializer, request)
+        data = scoped_input(OutOfAreaFilingInputSerializer, request, _care_scopes(request.user))
         filing = services.out_of_area_filing_submit(actor=request.user, **data)
         return Response(OutOfAreaFilingSerializer(filing).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DecisionSerializer, responses={200: OutOfAreaFilingSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], write_capability=DECIDE)
     def decide(self, request, pk=None):
-        _require_decide(request)
         filing = self.get_object()
-        serializer = DecisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data.pop("approved_from")
+        data = scoped_input(DecisionSerializer, request, {})
         filing = services.out_of_area_filing_decide(filing=filing, actor=request.user, **data)
         return Response(OutOfAreaFilingSerializer(filing).data)

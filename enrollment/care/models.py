@@ -1,6 +1,6 @@
-"""Enrollment and contributions (N 三(一)–(三)): employers, insured people and their dated
-enrollment episodes, contribution bases, the monthly assessment, collection files from the tax
-bureau, and the per-person personal-account subledger."""
+"""Outpatient specified diseases (门诊规定病种) and out-of-area care filings (异地就医备案)
+with two-way referral records (J 二(四), DOMAIN §9): the municipality's disease catalogue,
+people's applications and filings, and the workflow of the agency's decision on them."""
 
 from django.conf import settings
 from django.db import models
@@ -8,11 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from enrollment.people.models import InsuredPerson
+from pooling.core.workflow import Transition, Workflow
 from pooling.structure.models import County, Municipality
-
-# ---------------------------------------------------------------------------------------------
-# Outpatient specified diseases and out-of-area care (J 二(四), DOMAIN §9; issue 7 items 3, 4)
-# ---------------------------------------------------------------------------------------------
 
 
 class SpecifiedDisease(models.Model):
@@ -181,3 +178,32 @@ class OutOfAreaFiling(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person.name} → {self.destination}"
+
+
+# Decision workflows: a county office or the city agency approves or refuses what was
+# submitted, once. Applicants may decide their own submissions (the same office takes and
+# decides them).
+
+DECIDE_CARE = "enrollment.decide_care"
+
+
+def _decision(service: str) -> list[Transition]:
+    return [
+        Transition(
+            action,
+            DecisionStatus.SUBMITTED,
+            target,
+            capability=DECIDE_CARE,
+            service=service,
+            label=label,
+            verb=_("decided"),
+        )
+        for action, target, label in (
+            ("approve", DecisionStatus.APPROVED, _("Approve")),
+            ("refuse", DecisionStatus.REFUSED, _("Refuse")),
+        )
+    ]
+
+
+DISEASE_APPLICATION_WORKFLOW = Workflow(DiseaseApplication, _decision("disease_application_assess"))
+OUT_OF_AREA_FILING_WORKFLOW = Workflow(OutOfAreaFiling, _decision("out_of_area_filing_decide"))

@@ -1,15 +1,11 @@
-"""Outpatient specified diseases (门诊规定病种) and out-of-area care filings (异地就医备案) with
-two-way referral records (J 二(四), DOMAIN §9; issue 7 items 3, 4). Services write and audit;
-selectors read, scoped like every list: a county officer sees and decides only their county's.
-"""
+"""Reads of outpatient specified diseases and out-of-area filings, scoped like every list: a
+county officer sees (and decides) only their county's; the disease catalogue is city-wide."""
 
 from django.db.models import QuerySet
 
 from enrollment.care.models import DiseaseApplication, OutOfAreaFiling, SpecifiedDisease
 from pooling.accounts.models import Role, User
 from pooling.core.access import scope_queryset
-
-# Selectors -----------------------------------------------------------------------------------
 
 
 def diseases_for(*, user: User) -> QuerySet[SpecifiedDisease]:

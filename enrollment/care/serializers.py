@@ -1,6 +1,5 @@
-"""REST API of outpatient specified diseases and out-of-area filings: same capabilities and
-scoping as the pages. A person outside the user's scope is an invalid choice (400); another
-county's record is 404; a refused write is 400 with field errors."""
+"""API serializers of outpatient specified diseases and out-of-area filings. Input serializers
+validate; services write."""
 
 from rest_framework import serializers
 
@@ -31,9 +30,16 @@ class DiseaseApplicationInputSerializer(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.Serializer):
+    """The decision on a filing: approve, or refuse with a reason."""
+
     approve = serializers.BooleanField()
-    approved_from = serializers.DateField(required=False, allow_null=True, default=None)
     refusal_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DiseaseDecisionSerializer(DecisionSerializer):
+    """The assessment of an application: approved from a date, or refused with a reason."""
+
+    approved_from = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class OutOfAreaFilingSerializer(serializers.ModelSerializer):

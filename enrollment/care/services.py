@@ -1,9 +1,10 @@
-"""Outpatient specified diseases (门诊规定病种) and out-of-area care filings (异地就医备案) with
-two-way referral records (J 二(四), DOMAIN §9; issue 7 items 3, 4). Services write and audit;
-selectors read, scoped like every list: a county officer sees and decides only their county's.
+"""Writes of outpatient specified diseases and out-of-area filings (J 二(四), DOMAIN §9): the
+catalogue, applications and filings, and the agency's decision on them through the workflows
+of ``enrollment.care.models``. Each service owns its transaction and records an audit event.
 """
 
 import datetime
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,18 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enrollment.care.models import (
-    DecisionStatus,
+    DISEASE_APPLICATION_WORKFLOW,
+    OUT_OF_AREA_FILING_WORKFLOW,
     DiseaseApplication,
     OutOfAreaFiling,
     SpecifiedDisease,
 )
 from enrollment.people.models import InsuredPerson
 from pooling.accounts.models import User
-from pooling.core.audit import audit_record, snapshot
+from pooling.core.audit import audit_record
 from pooling.core.db import insert_unique
+from pooling.core.workflow import Workflow
 from pooling.structure.models import Municipality
-
-# Services ------------------------------------------------------------------------------------
 
 
 @transaction.atomic(durable=True)
@@ -57,20 +58,60 @@ def specified_disease_add(
     return disease
 
 
-def _refuse_decided(status: str) -> None:
-    if status != DecisionStatus.SUBMITTED:
-        raise ValidationError(
-            _("This has already been decided (%(status)s)."),
-            code="already_decided",
-            params={"status": DecisionStatus(status).label},
-        )
-
-
-def _require_reason(approve: bool, reason: str, field: str) -> None:
+def _decision_action(
+    workflow: Workflow,
+    instance: DiseaseApplication | OutOfAreaFiling,
+    *,
+    approve: bool,
+    reason: str,
+) -> str:
+    """The workflow action of a decision. What is decided already is refused first (the
+    transition's conditional UPDATE still decides a race); a refusal needs its reason."""
+    action = "approve" if approve else "refuse"
+    if instance.status not in workflow[action].sources:
+        raise workflow.refusal(instance, workflow[action])
     if not approve and not reason.strip():
         raise ValidationError(
-            {field: ValidationError(_("Give the reason for the refusal."), code="reason")}
+            {
+                "refusal_reason": ValidationError(
+                    _("Give the reason for the refusal."), code="reason"
+                )
+            }
         )
+    return action
+
+
+Decided = TypeVar("Decided", DiseaseApplication, OutOfAreaFiling)
+
+
+def _decision_record(
+    workflow: Workflow,
+    instance: Decided,
+    action: str,
+    *,
+    refusal_reason: str,
+    actor: User,
+    audit_action: str,
+    **fields,
+) -> Decided:
+    """Take the decision through ``workflow`` (one conditional UPDATE that also writes who,
+    when and ``fields``; a refusal keeps its reason) and record the audit event."""
+    before = workflow.transition(
+        instance,
+        action,
+        actor=actor,
+        refusal_reason=refusal_reason.strip() if action == "refuse" else "",
+        **fields,
+    )
+    audit_record(
+        actor=actor,
+        action=audit_action,
+        instance=instance,
+        before=before,
+        municipality=instance.county.municipality,
+        county=instance.county,
+    )
+    return instance
 
 
 @transaction.atomic(durable=True)
@@ -125,29 +166,25 @@ def disease_application_assess(
     actor: User,
 ) -> DiseaseApplication:
     """The agency's assessment: approved from a date, or refused with a reason."""
-    application = DiseaseApplication.objects.select_for_update().get(pk=application.pk)
-    _refuse_decided(application.status)
-    _require_reason(approve, refusal_reason, "refusal_reason")
+    application = DiseaseApplication.objects.get(pk=application.pk)
+    action = _decision_action(
+        DISEASE_APPLICATION_WORKFLOW, application, approve=approve, reason=refusal_reason
+    )
     if approve and approved_from is None:
         raise ValidationError(
             {"approved_from": ValidationError(_("Give the date cover starts."), code="date")}
         )
-    before = snapshot(application)
-    application.status = DecisionStatus.APPROVED if approve else DecisionStatus.REFUSED
-    application.approved_from = approved_from if approve else None
-    application.refusal_reason = "" if approve else refusal_reason.strip()
-    application.assessed_by = actor
-    application.assessed_at = timezone.now()
-    application.save()
-    audit_record(
+    return _decision_record(
+        DISEASE_APPLICATION_WORKFLOW,
+        application,
+        action,
+        refusal_reason=refusal_reason,
         actor=actor,
-        action="enrollment.disease_application_assess",
-        instance=application,
-        before=before,
-        municipality=application.county.municipality,
-        county=application.county,
+        audit_action="enrollment.disease_application_assess",
+        approved_from=approved_from if approve else None,
+        assessed_by=actor,
+        assessed_at=timezone.now(),
     )
-    return application
 
 
 @transaction.atomic(durable=True)
@@ -191,21 +228,17 @@ def out_of_area_filing_decide(
     *, filing: OutOfAreaFiling, approve: bool, refusal_reason: str, actor: User
 ) -> OutOfAreaFiling:
     """Approve a filing, or refuse it with a reason."""
-    filing = OutOfAreaFiling.objects.select_for_update().get(pk=filing.pk)
-    _refuse_decided(filing.status)
-    _require_reason(approve, refusal_reason, "refusal_reason")
-    before = snapshot(filing)
-    filing.status = DecisionStatus.APPROVED if approve else DecisionStatus.REFUSED
-    filing.refusal_reason = "" if approve else refusal_reason.strip()
-    filing.decided_by = actor
-    filing.decided_at = timezone.now()
-    filing.save()
-    audit_record(
-        actor=actor,
-        action="enrollment.out_of_area_filing_decide",
-        instance=filing,
-        before=before,
-        municipality=filing.county.municipality,
-        county=filing.county,
+    filing = OutOfAreaFiling.objects.get(pk=filing.pk)
+    action = _decision_action(
+        OUT_OF_AREA_FILING_WORKFLOW, filing, approve=approve, reason=refusal_reason
     )
-    return filing
+    return _decision_record(
+        OUT_OF_AREA_FILING_WORKFLOW,
+        filing,
+        action,
+        refusal_reason=refusal_reason,
+        actor=actor,
+        audit_action="enrollment.out_of_area_filing_decide",
+        decided_by=actor,
+        decided_at=timezone.now(),
+    )

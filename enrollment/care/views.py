@@ -2,12 +2,9 @@
 application or filing, and the agency's decision. Thin: they call ``enrollment.care``.
 Another county's record is a 404 for a county officer."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import ListView
 
 from enrollment.care import selectors, services
@@ -20,14 +17,14 @@ from enrollment.care.forms import (
 )
 from enrollment.care.models import DecisionStatus
 from enrollment.people.selectors import people_for
+from pooling.core.api import user_municipality
 from pooling.core.exports import ListExportMixin
-from pooling.core.views import CapabilityRequiredMixin, add_service_errors
+from pooling.core.views import CapabilityRequiredMixin, ServiceFormView
 
 VIEW = "enrollment.view_care"
 APPLY = "enrollment.apply_care"
 DECIDE = "enrollment.decide_care"
 CATALOGUE = "enrollment.change_disease_catalogue"
-FORM_TEMPLATE = "enrollment/care/form.html"
 
 
 class _StatusFiltered(CapabilityRequiredMixin, ListExportMixin, ListView):
@@ -87,130 +84,111 @@ class OutOfAreaFilingListView(_StatusFiltered):
         return self.filter_status(selectors.out_of_area_filings_for(user=self.request.user))
 
 
-class _FormView(CapabilityRequiredMixin, View):
-    """A form page whose valid data goes to one service; refusals show next to the fields."""
+class _CareFormView(ServiceFormView):
+    """A care form: back to its list (``list_url_name``) on success and on "Cancel"."""
 
-    success_message = ""
+    success_message = gettext_lazy("Decision recorded.")
+    list_url_name = ""
 
-    def form(self, request, data=None):
-        raise NotImplementedError
+    def get_success_url(self, result) -> str:
+        return reverse(self.list_url_name)
 
-    def call(self, request, form):
-        raise NotImplementedError
-
-    def get(self, request, **kwargs):
-        self.kwargs = kwargs
-        return render(request, FORM_TEMPLATE, {"form": self.form(request), "view": self})
-
-    def post(self, request, **kwargs):
-        self.kwargs = kwargs
-        form = self.form(request, request.POST)
-        if form.is_valid():
-            try:
-                self.call(request, form)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, str(self.success_message))
-                return redirect(self.success_url)
-        return render(request, FORM_TEMPLATE, {"form": form, "view": self}, status=400)
+    def get_cancel_url(self) -> str:
+        return reverse(self.list_url_name)
 
 
-class SpecifiedDiseaseAddView(_FormView):
+class SpecifiedDiseaseAddView(_CareFormView):
     capability = write_capability = CATALOGUE
     heading = gettext_lazy("Add a specified disease")
     success_message = gettext_lazy("Saved.")
-    success_url = "enrollment:disease_list"
+    list_url_name = "enrollment:disease_list"
 
-    def form(self, request, data=None):
+    def get_form(self, data=None, files=None):
         return SpecifiedDiseaseForm(data)
 
-    def call(self, request, form):
-        if request.user.municipality_id is None:
-            raise Http404
-        services.specified_disease_add(
-            municipality=request.user.municipality, actor=request.user, **form.cleaned_data
+    def perform(self, form):
+        return services.specified_disease_add(
+            municipality=user_municipality(self.request.user),
+            actor=self.request.user,
+            **form.cleaned_data,
         )
 
 
-class DiseaseApplyView(_FormView):
+class DiseaseApplyView(_CareFormView):
     capability = write_capability = APPLY
     heading = gettext_lazy("Apply for specified-disease cover")
     success_message = gettext_lazy("Application recorded.")
-    success_url = "enrollment:disease_list"
+    list_url_name = "enrollment:disease_list"
 
-    def form(self, request, data=None):
+    def get_form(self, data=None, files=None):
+        user = self.request.user
         return DiseaseApplicationForm(
-            data,
-            people=people_for(user=request.user),
-            diseases=selectors.diseases_for(user=request.user),
+            data, people=people_for(user=user), diseases=selectors.diseases_for(user=user)
         )
 
-    def call(self, request, form):
+    def perform(self, form):
         data = form.cleaned_data
-        services.disease_application_submit(
+        return services.disease_application_submit(
             person=data["person"],
             disease=data["disease"],
             applied_on=data["applied_on"],
-            actor=request.user,
+            actor=self.request.user,
         )
 
 
-class DiseaseAssessView(_FormView):
+class DiseaseAssessView(_CareFormView):
     capability = write_capability = DECIDE
     heading = gettext_lazy("Assess the application")
-    success_message = gettext_lazy("Decision recorded.")
-    success_url = "enrollment:disease_list"
+    list_url_name = "enrollment:disease_list"
 
-    def form(self, request, data=None):
+    def get_form(self, data=None, files=None):
         self.application = get_object_or_404(
-            selectors.disease_applications_for(user=request.user), pk=self.kwargs["pk"]
+            selectors.disease_applications_for(user=self.request.user), pk=self.kwargs["pk"]
         )
         return DiseaseAssessForm(data)
 
-    def call(self, request, form):
+    def perform(self, form):
         data = form.cleaned_data
-        services.disease_application_assess(
+        return services.disease_application_assess(
             application=self.application,
             approve=data["decision"] == "approve",
             approved_from=data["approved_from"],
             refusal_reason=data["refusal_reason"],
-            actor=request.user,
+            actor=self.request.user,
         )
 
 
-class FilingCreateView(_FormView):
+class FilingCreateView(_CareFormView):
     capability = write_capability = APPLY
     heading = gettext_lazy("File out-of-area care or a referral")
     success_message = gettext_lazy("Filing recorded.")
-    success_url = "enrollment:filing_list"
+    list_url_name = "enrollment:filing_list"
 
-    def form(self, request, data=None):
-        return OutOfAreaFilingForm(data, people=people_for(user=request.user))
+    def get_form(self, data=None, files=None):
+        return OutOfAreaFilingForm(data, people=people_for(user=self.request.user))
 
-    def call(self, request, form):
+    def perform(self, form):
         data = dict(form.cleaned_data)
         data.pop("id_number")
-        services.out_of_area_filing_submit(actor=request.user, **data)
+        return services.out_of_area_filing_submit(actor=self.request.user, **data)
 
 
-class FilingDecideView(_FormView):
+class FilingDecideView(_CareFormView):
     capability = write_capability = DECIDE
     heading = gettext_lazy("Decide the filing")
-    success_message = gettext_lazy("Decision recorded.")
-    success_url = "enrollment:filing_list"
+    list_url_name = "enrollment:filing_list"
 
-    def form(self, request, data=None):
+    def get_form(self, data=None, files=None):
         self.filing = get_object_or_404(
-            selectors.out_of_area_filings_for(user=request.user), pk=self.kwargs["pk"]
+            selectors.out_of_area_filings_for(user=self.request.user), pk=self.kwargs["pk"]
         )
         return FilingDecideForm(data)
 
-    def call(self, request, form):
+    def perform(self, form):
         data = form.cleaned_data
-        services.out_of_area_filing_decide(
+        return services.out_of_area_filing_decide(
             filing=self.filing,
             approve=data["decision"] == "approve",
             refusal_reason=data["refusal_reason"],
-            actor=request.user,
+            actor=self.request.user,
         )

@@ -1,17 +1,15 @@
-"""Demo data of enrollment: employers and insured people in realistic proportions, one month
-assessed, and a month of collections (issue item 12). Set-based and idempotent."""
+"""Demo data of collection files: the tax bureau's file for a month already assessed."""
 
 import datetime
 
+from django.db.models import Sum
+
+from enrollment.contributions.models import Assessment
 from pooling.structure.models import Municipality
 
 
-def _collection_file(municipality: Municipality, month: datetime.date) -> bytes:
+def demo_collection_file(municipality: Municipality, month: datetime.date) -> bytes:
     """A tax-bureau file paying every employer's month in full, and most flexible workers."""
-    from django.db.models import Sum
-
-    from enrollment.contributions.models import Assessment
-
     lines = ["payer_code,month,amount"]
     per_employer = (
         Assessment.objects.filter(municipality=municipality, month=month, employer__isnull=False)

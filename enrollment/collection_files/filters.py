@@ -1,4 +1,4 @@
-"""django-filter filter sets for the enrollment pages and API."""
+"""django-filter filter sets of a collection batch's rows (page and API)."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,4 @@
-"""Browser forms of enrollment. They validate input; services do the writing."""
+"""Browser forms of collection files. They validate input; services do the writing."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -1,7 +1,8 @@
-"""The contribution arithmetic of N 三(二): the monthly assessment (set-based SQL), the
-matching of collection rows, and the one-off top-ups. Rule values always come from the dated
-``PolicyRule`` rows in force for the month computed; nothing here writes an audit event (the
-services in ``enrollment.services`` do)."""
+"""Matching the rows of a collection file to unpaid assessments (DOMAIN §11), two ways with
+the same outcome: row by row in Python (``collection_rows_parse``, ``collection_match``), and
+at city scale on PostgreSQL by streaming a clean CSV into a staging table and matching it
+set-based (``collection_file_stage``, ``collection_staged_match``). Nothing here writes an
+audit event (``enrollment.collection_files.services`` does)."""
 
 import csv
 import datetime
@@ -81,9 +82,6 @@ def collection_rows_parse(
     return parsed, report
 
 
-_PARTS = ("pooled_fund", "maternity", "personal_account", "critical_illness")
-
-
 def _allocation_for(
     assessment: dict, batch: CollectionBatch, row: CollectionRow
 ) -> CollectionAllocation:
@@ -103,13 +101,37 @@ def _allocation_for(
     )
 
 
-def collection_match(
-    *, municipality: Municipality, batch: CollectionBatch, parsed: list[ParsedCollectionRow]
-) -> tuple[list[CollectionRow], list[CollectionAllocation]]:
-    """Match parsed rows to unpaid assessments (one query per kind, no query per row).
+@dataclass
+class _Dues:
+    """What the rows of a file may pay, looked up once for the whole file: the payers by
+    code, the assessments of the file's months by person and by employer, and those paid
+    (by earlier batches, then by earlier rows of this file)."""
 
-    An assessment is paid once, fully: it is allocated when a row covers its whole amount.
-    """
+    people: dict[str, int]
+    employers: dict[str, tuple[int, int]]
+    by_person: dict[tuple[int, datetime.date], dict]
+    by_employer: dict[tuple[int, datetime.date], list[dict]]
+    paid: set[int]
+
+
+_DUE_FIELDS = [
+    "pk",
+    "county_id",
+    "person_id",
+    "employer_id",
+    "month",
+    "total_due",
+    "employer_pooled_fund",
+    "individual_pooled_fund",
+    "employer_maternity",
+    "individual_personal_account",
+    "employer_critical_illness",
+    "individual_critical_illness",
+]
+
+
+def _dues_for(*, municipality: Municipality, parsed: list[ParsedCollectionRow]) -> _Dues:
+    """One query per kind (people, employers, assessments, allocations), none per row."""
     codes = {row.payer_code for row in parsed}
     months = {row.month for row in parsed}
     people = dict(
@@ -123,20 +145,6 @@ def collection_match(
             municipality=municipality, credit_code__in=codes
         ).values_list("credit_code", "pk", "county_id")
     }
-    fields = [
-        "pk",
-        "county_id",
-        "person_id",
-        "employer_id",
-        "month",
-        "total_due",
-        "employer_pooled_fund",
-        "individual_pooled_fund",
-        "employer_maternity",
-        "individual_personal_account",
-        "employer_critical_illness",
-        "individual_critical_illness",
-    ]
     assessments = Assessment.objects.filter(municipality=municipality, month__in=months).filter(
         Q(person_id__in=people.values())
         | Q(employer_id__in=[pk for pk, _county in employers.values()])
@@ -146,14 +154,25 @@ def collection_match(
             "assessment_id", flat=True
         )
     )
-    by_person: dict[tuple, dict] = {}
-    by_employer: dict[tuple, list[dict]] = {}
-    for assessment in assessments.values(*fields):
-        by_person[(assessment["person_id"], assessment["month"])] = assessment
+    dues = _Dues(people, employers, by_person={}, by_employer={}, paid=paid)
+    for assessment in assessments.values(*_DUE_FIELDS):
+        dues.by_person[(assessment["person_id"], assessment["month"])] = assessment
         if assessment["employer_id"] is not None:
-            by_employer.setdefault((assessment["employer_id"], assessment["month"]), []).append(
-                assessment
-            )
+            dues.by_employer.setdefault(
+                (assessment["employer_id"], assessment["month"]), []
+            ).append(assessment)
+    return dues
+
+
+def collection_match(
+    *, municipality: Municipality, batch: CollectionBatch, parsed: list[ParsedCollectionRow]
+) -> tuple[list[CollectionRow], list[CollectionAllocation]]:
+    """Match parsed rows to unpaid assessments, in file order: a row repeating an earlier
+    row's payer and month is a duplicate; the others are matched by ``_row_match``.
+
+    An assessment is paid once, fully: it is allocated when a row covers its whole amount.
+    """
+    dues = _dues_for(municipality=municipality, parsed=parsed)
     seen: set[tuple] = set()
     rows: list[CollectionRow] = []
     allocations: list[CollectionAllocation] = []
@@ -175,58 +194,70 @@ def collection_match(
             )
             continue
         seen.add(key)
-        if item.payer_code in people:
-            row.person_id = people[item.payer_code]
-            found = by_person.get((row.person_id, item.month))
-            due_list = [found] if found is not None else []
-            if found is not None:
-                row.county_id = found["county_id"]
-        elif item.payer_code in employers:
-            row.employer_id, row.county_id = employers[item.payer_code]
-            due_list = by_employer.get((row.employer_id, item.month), [])
-        else:
-            _report(
-                row,
-                CollectionRow.Outcome.UNMATCHED,
-                _("No insured person or employer has this code."),
-            )
-            continue
-        if not due_list:
-            _report(
-                row,
-                CollectionRow.Outcome.UNMATCHED,
-                _("Nothing is assessed for this payer and month."),
-            )
-            continue
-        unpaid = [assessment for assessment in due_list if assessment["pk"] not in paid]
-        due = sum((assessment["total_due"] for assessment in unpaid), ZERO)
-        if not unpaid:
-            _report(row, CollectionRow.Outcome.OVERPAID, _("This month is already paid."))
-            continue
-        if item.amount < due:
-            _report(
-                row,
-                CollectionRow.Outcome.UNDERPAID,
-                _("Paid %(paid)s of %(due)s owed; nothing allocated.")
-                % {"paid": item.amount, "due": due},
-            )
-            continue
-        paid.update(assessment["pk"] for assessment in unpaid)
-        allocations.extend(_allocation_for(assessment, batch, row) for assessment in unpaid)
-        row.allocated_amount = due
-        row.unallocated_amount = item.amount - due
-        if row.unallocated_amount:
-            row.outcome = CollectionRow.Outcome.OVERPAID
-            row.reason = _("Paid %(excess)s more than the %(due)s owed.") % {
-                "excess": row.unallocated_amount,
-                "due": due,
-            }
-        else:
-            row.outcome = CollectionRow.Outcome.MATCHED
+        allocations.extend(_row_match(row, dues, batch))
     return rows, allocations
 
 
-# Collections at city scale (issue 9): COPY into a staging table, then set-based SQL --------------
+def _row_match(
+    row: CollectionRow, dues: _Dues, batch: CollectionBatch
+) -> list[CollectionAllocation]:
+    """Set ``row``'s payer, outcome and amounts; return the allocations it pays.
+
+    The payer is a person (resident ID: their assessment of the month) or an employer
+    (credit code: all its people's assessments of the month). Nothing assessed, or nothing
+    known by the code: unmatched; all of it paid already: over-paid; less than the unpaid
+    total: under-paid, nothing allocated; at least the unpaid total: allocated, any excess
+    over-paid.
+    """
+    if row.payer_code in dues.people:
+        row.person_id = dues.people[row.payer_code]
+        found = dues.by_person.get((row.person_id, row.month))
+        due_list = [found] if found is not None else []
+        if found is not None:
+            row.county_id = found["county_id"]
+    elif row.payer_code in dues.employers:
+        row.employer_id, row.county_id = dues.employers[row.payer_code]
+        due_list = dues.by_employer.get((row.employer_id, row.month), [])
+    else:
+        _report(
+            row, CollectionRow.Outcome.UNMATCHED, _("No insured person or employer has this code.")
+        )
+        return []
+    if not due_list:
+        _report(
+            row,
+            CollectionRow.Outcome.UNMATCHED,
+            _("Nothing is assessed for this payer and month."),
+        )
+        return []
+    unpaid = [assessment for assessment in due_list if assessment["pk"] not in dues.paid]
+    due = sum((assessment["total_due"] for assessment in unpaid), ZERO)
+    if not unpaid:
+        _report(row, CollectionRow.Outcome.OVERPAID, _("This month is already paid."))
+        return []
+    if row.amount < due:
+        _report(
+            row,
+            CollectionRow.Outcome.UNDERPAID,
+            _("Paid %(paid)s of %(due)s owed; nothing allocated.")
+            % {"paid": row.amount, "due": due},
+        )
+        return []
+    dues.paid.update(assessment["pk"] for assessment in unpaid)
+    row.allocated_amount = due
+    row.unallocated_amount = row.amount - due
+    if row.unallocated_amount:
+        row.outcome = CollectionRow.Outcome.OVERPAID
+        row.reason = _("Paid %(excess)s more than the %(due)s owed.") % {
+            "excess": row.unallocated_amount,
+            "due": due,
+        }
+    else:
+        row.outcome = CollectionRow.Outcome.MATCHED
+    return [_allocation_for(assessment, batch, row) for assessment in unpaid]
+
+
+# Collections at city scale: COPY into a staging table, then set-based SQL ------------------------
 #
 # A city's month is ~2 million assessments: building one Python object per person (the path
 # above) took 60 % of the cycle and all its memory growth. On PostgreSQL the file is instead

@@ -1,6 +1,6 @@
-"""Enrollment and contributions (N 三(一)–(三)): employers, insured people and their dated
-enrollment episodes, contribution bases, the monthly assessment, collection files from the tax
-bureau, and the per-person personal-account subledger."""
+"""The tax bureau's collection files (DOMAIN §11): a batch per file, a row per line with the
+outcome of its matching, the allocation of matched money to assessments by fund, and the
+batch's workflow from ready to posted."""
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from enrollment.contributions.models import Assessment
 from enrollment.people.models import Employer, InsuredPerson
 from pooling.core.money import MoneyField
+from pooling.core.workflow import Transition, Workflow
 from pooling.structure.models import County, Municipality
 
 
@@ -186,3 +187,21 @@ class CollectionAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} ← {self.amount}"
+
+
+# A batch is posted once, by the funds app (``funds.booking``), which posts its ledger entries
+# and then calls ``collection_batch_mark_posted`` in the same transaction.
+COLLECTION_BATCH_WORKFLOW = Workflow(
+    CollectionBatch,
+    [
+        Transition(
+            "post",
+            CollectionBatch.Status.READY,
+            CollectionBatch.Status.POSTED,
+            capability="funds.post_collections",
+            service="collection_batch_mark_posted",
+            label=_("Post"),
+            verb=_("posted again"),
+        )
+    ],
+)

@@ -1,4 +1,6 @@
-"""Reads of enrollment and contributions shared by pages, the API and the funds app."""
+"""Reads of collection files shared by the pages, the API and the funds app: batches and
+their rows, arrears (assessed minus collected), and what the funds app posts per county and
+fund."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -45,7 +47,7 @@ def arrears_for(*, user: User, by: str = "person") -> QuerySet:
     )
 
 
-# What the funds app posts (issue items 7, 8) --------------------------------------------------
+# What the funds app posts ---------------------------------------------------------------------
 
 FUND_PARTS = ("pooled_fund", "maternity", "personal_account", "critical_illness")
 

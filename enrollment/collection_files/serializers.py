@@ -1,4 +1,4 @@
-"""API serializers of enrollment. Input serializers validate; services write."""
+"""API serializers of collection batches, their rows and the upload."""
 
 from rest_framework import serializers
 

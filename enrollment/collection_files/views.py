@@ -1,24 +1,27 @@
-"""Pages of enrollment and contributions. Thin: scope with selectors, write with services."""
+"""Pages of collection files: the batches and their rows, importing a tax-bureau file, and
+the arrears (assessed minus collected). Thin: they read with the selectors and write with the
+services."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, TemplateView
 
 from enrollment.collection_files import selectors, services
 from enrollment.collection_files.filters import CollectionRowFilter
 from enrollment.collection_files.forms import CollectionUploadForm
 from enrollment.collection_files.matching import FileRejected
-from enrollment.people.views import VIEW, _municipality
-from pooling.core.views import CapabilityRequiredMixin, add_service_errors
+from pooling.core.api import user_municipality
+from pooling.core.views import CapabilityRequiredMixin, ServiceFormView
+
+VIEW_COLLECTIONS = "enrollment.view_collections"
 
 
 class ArrearsView(CapabilityRequiredMixin, TemplateView):
-    capability = VIEW
+    """Arrears per person or employer; county officers see their county's."""
+
+    capability = "enrollment.view_enrollment"
     template_name = "enrollment/collection_files/arrears.html"
 
     def get_context_data(self, **kwargs):
@@ -33,7 +36,7 @@ class ArrearsView(CapabilityRequiredMixin, TemplateView):
 
 
 class CollectionListView(CapabilityRequiredMixin, TemplateView):
-    capability = "enrollment.view_collections"
+    capability = VIEW_COLLECTIONS
     template_name = "enrollment/collection_files/collection_list.html"
 
     def get_context_data(self, **kwargs):
@@ -42,44 +45,48 @@ class CollectionListView(CapabilityRequiredMixin, TemplateView):
         return context
 
 
-class CollectionUploadView(CapabilityRequiredMixin, View):
-    capability = "enrollment.view_collections"
+class CollectionUploadView(ServiceFormView):
+    """Import a tax-bureau file; an unreadable row refuses the whole file and the page shows
+    the row-by-row report."""
+
+    capability = VIEW_COLLECTIONS
     write_capability = "enrollment.import_collections"
     template_name = "enrollment/collection_files/collection_upload.html"
+    heading = gettext_lazy("Import a collection file")
+    multipart = True
+    cancel_url_name = "enrollment:collection_list"
+    report = None
 
-    def get(self, request):
-        return render(request, self.template_name, {"form": CollectionUploadForm()})
+    def get_form(self, data=None, files=None):
+        return CollectionUploadForm(data, files)
 
-    def post(self, request):
-        form = CollectionUploadForm(request.POST, request.FILES)
-        report = None
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = services.collection_file_import(
-                    municipality=_municipality(request.user),
-                    file_name=upload.name,
-                    content=upload.read(),
-                    actor=request.user,
-                )
-            except FileRejected as error:
-                report = error.report
-                add_service_errors(form, error)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                if result.created:
-                    messages.success(request, _("The file was imported and matched."))
-                else:
-                    messages.info(request, _("This file was imported before; nothing changed."))
-                return HttpResponseRedirect(
-                    reverse("enrollment:collection_detail", args=[result.batch.pk])
-                )
-        return render(request, self.template_name, {"form": form, "report": report}, status=400)
+    def perform(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.collection_file_import(
+                municipality=user_municipality(self.request.user),
+                file_name=upload.name,
+                content=upload.read(),
+                actor=self.request.user,
+            )
+        except FileRejected as error:
+            self.report = error.report  # shown below the form, with the error above it
+            raise
+        if result.created:
+            messages.success(self.request, _("The file was imported and matched."))
+        else:
+            messages.info(self.request, _("This file was imported before; nothing changed."))
+        return result
+
+    def get_success_url(self, result) -> str:
+        return reverse("enrollment:collection_detail", args=[result.batch.pk])
+
+    def get_context_data(self, **context):
+        return super().get_context_data(report=self.report, **context)
 
 
 class CollectionDetailView(CapabilityRequiredMixin, DetailView):
-    capability = "enrollment.view_collections"
+    capability = VIEW_COLLECTIONS
     template_name = "enrollment/collection_files/collection_detail.html"
     context_object_name = "batch"
 

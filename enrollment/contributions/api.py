@@ -1,6 +1,6 @@
-"""REST API of enrollment and contributions: same capabilities and scoping as the pages."""
-
-import dataclasses
+"""REST API of contributions: declared wages (one by one or from a file), the monthly
+assessments and the top-up calculator, with the same capabilities and scoping as the pages.
+Views call the services directly; a refused write is a 400 with field errors."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -79,7 +79,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
             month=data["month"],
             actor=request.user,
         )
-        return Response(dataclasses.asdict(result))
+        return Response(plain(result))
 
 
 class TopUpView(APIView):

@@ -1,7 +1,7 @@
-"""The contribution arithmetic of N 三(二): the monthly assessment (set-based SQL), the
-matching of collection rows, and the one-off top-ups. Rule values always come from the dated
-``PolicyRule`` rows in force for the month computed; nothing here writes an audit event (the
-services in ``enrollment.services`` do)."""
+"""The arithmetic of the monthly assessment (N 三(二)1–2): one set-based SQL statement on
+PostgreSQL and its Python twin (``assessment_amounts``) elsewhere, which must agree to the
+fen. Rule values come from the dated rules in force for the month assessed; nothing here
+writes an audit event (``enrollment.contributions.services.assessment_run`` does)."""
 
 import datetime
 from decimal import Decimal
@@ -163,43 +163,51 @@ _PARAMETER_KEYS = (
 )
 
 
-def assessment_insert(
-    *, municipality: Municipality, county: County, month: datetime.date, parameters: dict
-) -> int:
-    """Insert the missing assessments of ``county`` for ``month``; returns rows added."""
-    return assessment_insert_counties(
-        municipality=municipality, month=month, parameters={county: parameters}
-    )
-
-
 def assessment_insert_counties(
     *, municipality: Municipality, month: datetime.date, parameters: dict[County, dict]
 ) -> int:
     """Insert the missing assessments of ``month`` for every county in ``parameters`` (each
-    with its own rules in force); returns rows added.
+    with its own rules in force); returns rows added. PostgreSQL runs the set-based
+    statement (``assessment_insert_sql``); SQLite stores decimals as floating point, so there
+    the same arithmetic runs in Python on ``Decimal`` (``assessment_insert_portable``, the
+    quick-start database only)."""
+    insert = (
+        assessment_insert_sql if connection.vendor == "postgresql" else assessment_insert_portable
+    )
+    return insert(municipality=municipality, month=month, parameters=parameters)
 
-    On PostgreSQL one set-based statement for all counties: the per-county rule values are
-    passed as arrays and joined to the episodes, so the episodes, bases and employers are
-    scanned once, not once per county (issue 9). SQLite stores decimals as floating point,
-    so there the same arithmetic runs in Python on ``Decimal``, county by county (the
-    quick-start database only).
-    """
-    common = {"municipality": municipality.pk, "month": month, "year": month.year}
-    common["now"] = timezone.now()
-    if connection.vendor == "postgresql":
-        counties = list(parameters)
-        values = {
-            **common,
-            "county": [county.pk for county in counties],
-            **{key: [parameters[county][key] for county in counties] for key in _PARAMETER_KEYS},
-        }
-        bulk_work_mem()
-        with connection.cursor() as cursor:
-            cursor.execute(ASSESSMENT_SQL, values)
-            return cursor.rowcount
+
+def assessment_insert_sql(
+    *, municipality: Municipality, month: datetime.date, parameters: dict[County, dict]
+) -> int:
+    """``ASSESSMENT_SQL``, one statement for all counties (PostgreSQL): the per-county rule
+    values are passed as arrays and joined to the episodes, so the episodes, bases and
+    employers are scanned once, not once per county."""
+    counties = list(parameters)
+    values = {
+        "municipality": municipality.pk,
+        "month": month,
+        "year": month.year,
+        "now": timezone.now(),
+        "county": [county.pk for county in counties],
+        **{key: [parameters[county][key] for county in counties] for key in _PARAMETER_KEYS},
+    }
+    bulk_work_mem()
+    with connection.cursor() as cursor:
+        cursor.execute(ASSESSMENT_SQL, values)
+        return cursor.rowcount
+
+
+def assessment_insert_portable(
+    *, municipality: Municipality, month: datetime.date, parameters: dict[County, dict]
+) -> int:
+    """The same assessments as ``assessment_insert_sql``, computed in Python county by
+    county with ``assessment_amounts``; any database."""
     return sum(
-        _assessment_insert_portable({**values, **common, "county": county.pk})
-        for county, values in parameters.items()
+        _assessment_insert_county(
+            municipality=municipality, county=county, month=month, rules=rules
+        )
+        for county, rules in parameters.items()
     )
 
 
@@ -256,11 +264,13 @@ def assessment_amounts(
     }
 
 
-def _assessment_insert_portable(values: dict) -> int:
-    month = values["month"]
+def _assessment_insert_county(
+    *, municipality: Municipality, county: County, month: datetime.date, rules: dict
+) -> int:
+    """One county's missing assessments of ``month`` with its ``rules``; returns rows added."""
     episodes = (
         EnrollmentEpisode.objects.filter(
-            county_id=values["county"], scheme=Scheme.EMPLOYEE, from_month__lte=month
+            county=county, scheme=Scheme.EMPLOYEE, from_month__lte=month
         )
         .filter(Q(to_month__isnull=True) | Q(to_month__gte=month))
         .exclude(person__assessments__month=month)
@@ -282,12 +292,12 @@ def _assessment_insert_portable(values: dict) -> int:
             employer_status=employer.status if employer else "",
             has_employer=employer is not None,
             yearly_wage=Decimal(wages.get(episode.person_id) or 0),
-            parameters=values,
+            parameters=rules,
         )
         objects.append(
             Assessment(
-                municipality_id=values["municipality"],
-                county_id=values["county"],
+                municipality=municipality,
+                county=county,
                 person_id=episode.person_id,
                 employer_id=episode.employer_id,
                 episode=episode,
@@ -297,6 +307,6 @@ def _assessment_insert_portable(values: dict) -> int:
                 **amounts,
             )
         )
-    before = Assessment.objects.filter(county_id=values["county"], month=month).count()
+    before = Assessment.objects.filter(county=county, month=month).count()
     Assessment.objects.bulk_create(objects, batch_size=2000, ignore_conflicts=True)
-    return Assessment.objects.filter(county_id=values["county"], month=month).count() - before
+    return Assessment.objects.filter(county=county, month=month).count() - before

@@ -1,4 +1,4 @@
-"""django-filter filter sets for the enrollment pages and API."""
+"""django-filter filter sets of the contribution bases and assessments (pages and API)."""
 
 import django_filters
 from django.db.models import Q

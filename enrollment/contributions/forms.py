@@ -1,4 +1,6 @@
-"""Browser forms of enrollment. They validate input; services do the writing."""
+"""Browser forms of contributions: declared wages and payrolls, base files, the month to
+assess or to show the rules of, and the top-up calculator. They validate input; services do
+the writing."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -1,6 +1,5 @@
-"""Enrollment and contributions (N 三(一)–(三)): employers, insured people and their dated
-enrollment episodes, contribution bases, the monthly assessment, collection files from the tax
-bureau, and the per-person personal-account subledger."""
+"""What the insured owe (N 三(二)): employers' declared payrolls, people's declared wages (the
+contribution bases) and the monthly assessment of each person, split by fund."""
 
 from django.db import models
 from django.db.models import Q
@@ -69,7 +68,7 @@ class Assessment(models.Model):
 
     # No single-column indexes on municipality, person and employer: the (municipality,
     # month, county), (person, month) and (employer, month) indexes below serve those
-    # lookups, and every index costs ~2 million updates a month at city scale (issue 9).
+    # lookups, and every index costs ~2 million updates a month at city scale.
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,

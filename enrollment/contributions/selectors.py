@@ -1,6 +1,9 @@
-"""Reads of enrollment and contributions shared by pages, the API and the funds app."""
+"""Reads of contributions shared by the pages, the API and the other apps: declared bases,
+assessments (with whether each is collected) and their export, the contribution rules in
+force, and a person's contribution history (N 三(二)–(三))."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -8,7 +11,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from enrollment.collection_files.models import CollectionAllocation
 from enrollment.contributions.assessment import MONTHS_PER_YEAR
-from enrollment.contributions.models import Assessment, ContributionBase, EmployerPayroll
+from enrollment.contributions.models import Assessment, ContributionBase
 from enrollment.people.models import (
     FLEXIBLE_SCOPES,
     InsuredPerson,
@@ -50,15 +53,6 @@ def bases_for(*, user: User) -> QuerySet[ContributionBase]:
     )
 
 
-def payrolls_for(*, user: User) -> QuerySet[EmployerPayroll]:
-    return scope_queryset(
-        EmployerPayroll.objects.select_related("employer", "employer__county"),
-        user,
-        county_field="employer__county",
-        municipality_field="employer__municipality",
-    )
-
-
 def assessments_for(*, user: User) -> QuerySet[Assessment]:
     paid = CollectionAllocation.objects.filter(assessment=OuterRef("pk"))
     return scope_queryset(
@@ -67,6 +61,45 @@ def assessments_for(*, user: User) -> QuerySet[Assessment]:
         ),
         user,
     )
+
+
+ASSESSMENT_EXPORT_COLUMNS = [
+    "month",
+    "county",
+    "person",
+    "id_number",
+    "employer",
+    "scope",
+    "base",
+    "employer_pooled_fund",
+    "employer_maternity",
+    "employer_critical_illness",
+    "individual_pooled_fund",
+    "individual_personal_account",
+    "individual_critical_illness",
+    "employer_total",
+    "individual_total",
+    "total_due",
+    "retiree_account_credit",
+    "paid",
+]
+_EXPORTED_AMOUNTS = ASSESSMENT_EXPORT_COLUMNS[6:17]
+
+
+def assessment_export_rows(assessments: QuerySet[Assessment]) -> Iterator[list]:
+    """One line per assessment of ``assessments_for`` in the order of
+    ``ASSESSMENT_EXPORT_COLUMNS``, read in chunks (a city's month is millions of rows)."""
+    for item in assessments.iterator(chunk_size=2000):
+        yield [
+            item.month.isoformat()[:7],
+            item.county.code,
+            item.person.name,
+            item.person.id_number,
+            item.employer.credit_code if item.employer else "",
+            item.scope,
+            *(getattr(item, column) for column in _EXPORTED_AMOUNTS),
+            int(item.paid),
+        ]
 
 
 @dataclass(frozen=True)
@@ -93,7 +126,7 @@ def contribution_rules_in_force(
     return result
 
 
-# Contribution history and eligibility (issue item 9) ------------------------------------------
+# Contribution history and eligibility ----------------------------------------------------------
 
 
 @dataclass

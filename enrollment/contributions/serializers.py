@@ -1,4 +1,5 @@
-"""API serializers of enrollment. Input serializers validate; services write."""
+"""API serializers of contributions: bases, base files, assessments and top-up quotes.
+Input serializers validate; services write."""
 
 from rest_framework import serializers
 

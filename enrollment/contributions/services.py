@@ -1,13 +1,15 @@
-"""Writes of enrollment and contributions. Each service owns its transaction and records an
-audit event; views, the API, tasks and commands call these and nothing else."""
+"""Writes of contributions (N 三(二)): declared wages and payrolls, one by one or from a file
+(the row-import skeleton), and the monthly assessment. Each service owns its transaction and
+records an audit event."""
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,16 +22,18 @@ from enrollment.people.models import (
     InsuredPerson,
     Scheme,
 )
-from enrollment.people.services import BATCH_SIZE, _require_county_in_scope
+from enrollment.people.selectors import employers_for, people_for
+from enrollment.people.services import require_county_in_scope
 from enrollment.people.validators import resident_id_facts, validate_credit_code
 from pooling.accounts.models import User
-from pooling.core.access import scope_queryset
 from pooling.core.audit import audit_record, snapshot
-from pooling.core.imports import ImportReport, UnreadableFile, parse_amount, read_table
+from pooling.core.imports import ImportReport, RowImport, parse_amount, row_import
 from pooling.core.money import validate_month_start
 from pooling.structure.models import County, Municipality
 
-# Contribution bases (issue item 5) ----------------------------------------------------------
+BATCH_SIZE = 5000  # rows per INSERT of a bulk write
+
+# Contribution bases -------------------------------------------------------------------------
 
 
 def _wage_year(year) -> int | None:
@@ -46,23 +50,17 @@ def contribution_base_set(
 ) -> ContributionBase:
     """Declare a person's last-year wage as the base for contribution ``year`` (N 三(二)1).
     Floor and cap are applied when a month is assessed, with the rules of that month."""
-    _require_county_in_scope(actor, person.county, field="person")
+    require_county_in_scope(actor=actor, county=person.county, field="person")
     if yearly_wage < 0:
         raise ValidationError({"yearly_wage": _("A wage cannot be negative.")})
-    existing = ContributionBase.objects.select_for_update().filter(person=person, year=year).first()
-    before = snapshot(existing)
-    base, _created = ContributionBase.objects.update_or_create(
-        person=person, year=year, defaults={"yearly_wage": yearly_wage}
-    )
-    audit_record(
-        actor=actor,
+    return _declaration_set(
+        ContributionBase,
+        owner=person,
+        lookup={"person": person, "year": year},
+        amount={"yearly_wage": yearly_wage},
         action="base.set",
-        instance=base,
-        before=before,
-        municipality=person.municipality,
-        county=person.county,
+        actor=actor,
     )
-    return base
 
 
 @transaction.atomic(durable=True)
@@ -70,28 +68,47 @@ def employer_payroll_set(
     *, employer: Employer, year: int, total_payroll: Decimal, actor: User | None
 ) -> EmployerPayroll:
     """Declare an employer's last-year total payroll for contribution ``year`` (N 三(二)1)."""
-    _require_county_in_scope(actor, employer.county, field="employer")
+    require_county_in_scope(actor=actor, county=employer.county, field="employer")
     if total_payroll < 0:
         raise ValidationError({"total_payroll": _("A payroll cannot be negative.")})
-    existing = (
-        EmployerPayroll.objects.select_for_update().filter(employer=employer, year=year).first()
+    return _declaration_set(
+        EmployerPayroll,
+        owner=employer,
+        lookup={"employer": employer, "year": year},
+        amount={"total_payroll": total_payroll},
+        action="payroll.set",
+        actor=actor,
     )
-    before = snapshot(existing)
-    payroll, _created = EmployerPayroll.objects.update_or_create(
-        employer=employer, year=year, defaults={"total_payroll": total_payroll}
-    )
+
+
+Declared = TypeVar("Declared", ContributionBase, EmployerPayroll)
+
+
+def _declaration_set(
+    model: type[Declared],
+    *,
+    owner: InsuredPerson | Employer,
+    lookup: dict,
+    amount: dict[str, Decimal],
+    action: str,
+    actor: User | None,
+) -> Declared:
+    """Store ``owner``'s declared ``amount`` (field → value) of the row ``lookup`` names,
+    replacing the one stored, and record the audit event with the value before."""
+    before = snapshot(model.objects.select_for_update().filter(**lookup).first())
+    declaration, _created = model.objects.update_or_create(**lookup, defaults=amount)
     audit_record(
         actor=actor,
-        action="payroll.set",
-        instance=payroll,
+        action=action,
+        instance=declaration,
         before=before,
-        municipality=employer.municipality,
-        county=employer.county,
+        municipality=owner.municipality,
+        county=owner.county,
     )
-    return payroll
+    return declaration
 
 
-WAGE_COLUMNS = {
+BASE_FILE_COLUMNS = {
     "统一社会信用代码": "credit_code",
     "身份证号": "id_number",
     "公民身份号码": "id_number",
@@ -109,6 +126,217 @@ class BaseFileKind:
     PAYROLL = "payroll"
 
 
+@dataclass(frozen=True)
+class Declaration:
+    """One clean row of a base file: the person's wage or the employer's payroll of a year."""
+
+    target: Employer | InsuredPerson
+    year: int
+    amount: Decimal
+    amount_text: str  # as written in the file, for the report
+
+
+class _DeclarationImport(RowImport[Declaration]):
+    """What the two base files share: every row names an employer by credit code, a year
+    and an amount; a person (employer) and year is declared once per file; what is written
+    replaces the value already stored for that person (employer) and year."""
+
+    columns = BASE_FILE_COLUMNS
+    kind = ""
+    amount_column = ""
+    # Where a clean row goes: the model, its field naming the person (employer), its amount.
+    model: type[ContributionBase] | type[EmployerPayroll]
+    target_field = amount_field = ""
+
+    def __init__(self, *, municipality: Municipality, actor: User, file_name: str) -> None:
+        self.municipality = municipality
+        self.actor = actor
+        self.file_name = file_name
+        self.employers: dict[str, Employer] = {}
+
+    def prepare(self, rows: list[tuple[int, dict[str, str]]]) -> None:
+        codes = {values["credit_code"].upper() for _number, values in rows}
+        self.employers = {
+            employer.credit_code: employer
+            for employer in employers_for(user=self.actor).filter(
+                municipality=self.municipality, credit_code__in=codes
+            )
+        }
+
+    def screen(
+        self, number: int, values: dict[str, str], report: ImportReport
+    ) -> Declaration | None:
+        """Check the row's columns in file order: credit code, what the kind adds (the
+        person), year, amount; every error is reported, not only the first."""
+        employer = self._employer(number, values["credit_code"].upper(), report)
+        target = self.target(number, values, employer, report)
+        year = _wage_year(values["year"])
+        if year is None:
+            report.add(
+                number,
+                "year",
+                values["year"],
+                gettext_lazy("The year must be a number between 2000 and 2100."),
+            )
+        amount = parse_amount(values[self.amount_column])
+        if amount is None:
+            report.add(
+                number,
+                self.amount_column,
+                values[self.amount_column],
+                gettext_lazy("Not an amount in yuan with at most two decimals, zero or more."),
+            )
+        if target is None or year is None or amount is None:
+            return None
+        return Declaration(target, year, amount, values[self.amount_column])
+
+    def _employer(self, number: int, code: str, report: ImportReport) -> Employer | None:
+        try:
+            validate_credit_code(code)
+        except ValidationError as error:
+            report.add(number, "credit_code", code, error)
+            return None
+        if code not in self.employers:
+            report.add(
+                number,
+                "credit_code",
+                code,
+                gettext_lazy("No employer with this code in your area."),
+            )
+        return self.employers.get(code)
+
+    def target(
+        self,
+        number: int,
+        values: dict[str, str],
+        employer: Employer | None,
+        report: ImportReport,
+    ) -> Employer | InsuredPerson | None:
+        """Whose value the row declares."""
+        raise NotImplementedError
+
+    def check_rows(
+        self, clean: list[tuple[int, Declaration]], report: ImportReport
+    ) -> list[tuple[int, Declaration]]:
+        """The first row of a person (employer) and year counts; a later one is reported.
+        The report stays in row order, as if each row had been checked whole in turn."""
+        seen: set[tuple[int, int]] = set()
+        kept = []
+        for number, row in clean:
+            key = (row.target.pk, row.year)
+            if key in seen:
+                report.add(
+                    number,
+                    self.amount_column,
+                    row.amount_text,
+                    gettext_lazy("The same year is declared twice in this file."),
+                )
+                continue
+            seen.add(key)
+            kept.append((number, row))
+        report.errors.sort(key=lambda error: error.row)
+        return kept
+
+    def write(self, rows: list[Declaration]) -> int:
+        """Insert the rows in bulk, each replacing the value stored for its year."""
+        self.model.objects.bulk_create(
+            [
+                self.model(
+                    **{
+                        self.target_field: row.target,
+                        "year": row.year,
+                        self.amount_field: row.amount,
+                    }
+                )
+                for row in rows
+            ],
+            batch_size=BATCH_SIZE,
+            update_conflicts=True,
+            unique_fields=[self.target_field, "year"],
+            update_fields=[self.amount_field, "declared_at"],
+        )
+        return len(rows)
+
+    def audit(self, report: ImportReport) -> None:
+        audit_record(
+            actor=self.actor,
+            action=f"base.import_{self.kind}",
+            instance=self.municipality,
+            before=None,
+            after={
+                "file": self.file_name,
+                "imported": report.imported,
+                "errors": len(report.errors),
+            },
+            municipality=self.municipality,
+            county=self.actor.county if self.actor.county_id else None,
+        )
+
+
+class WageImport(_DeclarationImport):
+    """Employees' last-year wages: credit_code, id_number, year, wage. The person must be
+    an employee of the employer named on the row."""
+
+    kind = BaseFileKind.WAGES
+    amount_column = "wage"
+    model = ContributionBase
+    target_field, amount_field = "person", "yearly_wage"
+    required = ("credit_code", "id_number", "year", "wage")
+
+    def prepare(self, rows: list[tuple[int, dict[str, str]]]) -> None:
+        super().prepare(rows)
+        id_numbers = {values["id_number"].upper() for _number, values in rows}
+        self.people = {
+            person.id_number: person
+            for person in people_for(user=self.actor).filter(
+                municipality=self.municipality, id_number__in=id_numbers
+            )
+        }
+
+    def target(self, number, values, employer, report) -> InsuredPerson | None:
+        id_number = values["id_number"].upper()
+        try:
+            resident_id_facts(id_number)
+        except ValidationError as error:
+            report.add(number, "id_number", id_number, error)
+            return None
+        person = self.people.get(id_number)
+        if person is None:
+            report.add(
+                number,
+                "id_number",
+                id_number,
+                gettext_lazy("No insured person with this ID in your area."),
+            )
+        elif employer is not None and person.employer_id != employer.pk:
+            report.add(
+                number,
+                "id_number",
+                id_number,
+                gettext_lazy("This person is not an employee of that employer."),
+            )
+        return person
+
+
+class PayrollImport(_DeclarationImport):
+    """Employers' last-year total payrolls: credit_code, year, payroll."""
+
+    kind = BaseFileKind.PAYROLL
+    amount_column = "payroll"
+    model = EmployerPayroll
+    target_field, amount_field = "employer", "total_payroll"
+    required = ("credit_code", "year", "payroll")
+
+    def target(self, number, values, employer, report) -> Employer | None:
+        return employer
+
+
+BASE_FILE_IMPORTS: dict[str, type[_DeclarationImport]] = {
+    BaseFileKind.WAGES: WageImport,
+    BaseFileKind.PAYROLL: PayrollImport,
+}
+
+
 @transaction.atomic(durable=True)
 def contribution_base_import(
     *,
@@ -122,155 +350,20 @@ def contribution_base_import(
     """Import employees' wages (columns credit_code, id_number, year, wage) or employers'
     payrolls (credit_code, year, payroll) from CSV or XLSX (N 三(二)1).
 
-    Every row is checked first. With any error nothing is written, unless
-    ``import_valid_rows`` is set: then the valid rows are written and the report still lists
-    the invalid ones. Existing values of the same person (employer) and year are replaced.
+    Every row is checked first (``WageImport``, ``PayrollImport`` on the row-import
+    skeleton). With any error nothing is written, unless ``import_valid_rows`` is set: then
+    the valid rows are written and the report still lists the invalid ones. Existing values
+    of the same person (employer) and year are replaced.
     """
-    report = ImportReport()
-    try:
-        rows = read_table(file_name=file_name, content=content, aliases=WAGE_COLUMNS)
-    except UnreadableFile as error:
-        raise ValidationError({"file": str(error)}) from error
-    required = ["credit_code", "year", "wage" if kind == BaseFileKind.WAGES else "payroll"]
-    if kind == BaseFileKind.WAGES:
-        required.insert(1, "id_number")
-    if rows and (missing := [column for column in required if column not in rows[0][1]]):
-        raise ValidationError(
-            {"file": _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}}
-        )
-    employers = {
-        employer.credit_code: employer
-        for employer in scope_queryset(
-            Employer.objects.filter(
-                municipality=municipality,
-                credit_code__in={row["credit_code"].upper() for _n, row in rows},
-            ),
-            actor,
-        )
-    }
-    people = {}
-    if kind == BaseFileKind.WAGES:
-        people = {
-            person.id_number: person
-            for person in scope_queryset(
-                InsuredPerson.objects.filter(
-                    municipality=municipality,
-                    id_number__in={row["id_number"].upper() for _n, row in rows},
-                ),
-                actor,
-            )
-        }
-    valid: dict[tuple, tuple[object, int, Decimal]] = {}
-    amount_column = required[-1]
-    for number, row in rows:
-        code = row["credit_code"].upper()
-        errors_before = len(report.errors)
-        try:
-            validate_credit_code(code)
-        except ValidationError as error:
-            report.add(number, "credit_code", code, error)
-        else:
-            if code not in employers:
-                report.add(
-                    number,
-                    "credit_code",
-                    code,
-                    gettext_lazy("No employer with this code in your area."),
-                )
-        target = employers.get(code)
-        if kind == BaseFileKind.WAGES:
-            id_number = row["id_number"].upper()
-            try:
-                resident_id_facts(id_number)
-            except ValidationError as error:
-                report.add(number, "id_number", id_number, error)
-                target = None
-            else:
-                person = people.get(id_number)
-                if person is None:
-                    report.add(
-                        number,
-                        "id_number",
-                        id_number,
-                        gettext_lazy("No insured person with this ID in your area."),
-                    )
-                elif target is not None and person.employer_id != target.pk:
-                    report.add(
-                        number,
-                        "id_number",
-                        id_number,
-                        gettext_lazy("This person is not an employee of that employer."),
-                    )
-                target = person
-        year = _wage_year(row["year"])
-        if year is None:
-            report.add(
-                number,
-                "year",
-                row["year"],
-                gettext_lazy("The year must be a number between 2000 and 2100."),
-            )
-        amount = parse_amount(row[amount_column])
-        if amount is None:
-            report.add(
-                number,
-                amount_column,
-                row[amount_column],
-                gettext_lazy("Not an amount in yuan with at most two decimals, zero or more."),
-            )
-        if len(report.errors) > errors_before or target is None:
-            continue
-        key = (target.pk, year)
-        if key in valid:
-            report.add(
-                number,
-                amount_column,
-                row[amount_column],
-                gettext_lazy("The same year is declared twice in this file."),
-            )
-            continue
-        valid[key] = (target, year, amount)
-    report.valid_rows = len(valid)
-    if report.has_errors and not import_valid_rows:
-        return report
-    if kind == BaseFileKind.WAGES:
-        objects = [
-            ContributionBase(person=target, year=year, yearly_wage=amount)
-            for target, year, amount in valid.values()
-        ]
-        ContributionBase.objects.bulk_create(
-            objects,
-            batch_size=BATCH_SIZE,
-            update_conflicts=True,
-            unique_fields=["person", "year"],
-            update_fields=["yearly_wage", "declared_at"],
-        )
-    else:
-        objects = [
-            EmployerPayroll(employer=target, year=year, total_payroll=amount)
-            for target, year, amount in valid.values()
-        ]
-        EmployerPayroll.objects.bulk_create(
-            objects,
-            batch_size=BATCH_SIZE,
-            update_conflicts=True,
-            unique_fields=["employer", "year"],
-            update_fields=["total_payroll", "declared_at"],
-        )
-    report.imported = len(objects)
-    audit_record(
-        actor=actor,
-        action=f"base.import_{kind}",
-        instance=municipality,
-        before=None,
-        after={"file": file_name, "imported": report.imported, "errors": len(report.errors)},
-        municipality=municipality,
-        county=actor.county if actor.county_id else None,
+    if kind not in BASE_FILE_IMPORTS:
+        raise ValidationError({"kind": _("Unknown kind of file: %(kind)s.") % {"kind": kind}})
+    importer = BASE_FILE_IMPORTS[kind](municipality=municipality, actor=actor, file_name=file_name)
+    return row_import(
+        importer, file_name=file_name, content=content, import_valid_rows=import_valid_rows
     )
-    return report
 
 
-# Monthly assessment (issue item 6) ----------------------------------------------------------
+# Monthly assessment -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -280,6 +373,7 @@ class AssessmentRunResult:
     missing_base: int
 
 
+@transaction.atomic(durable=True)
 def assessment_run(
     *, municipality: Municipality, month: datetime.date, actor: User | None
 ) -> AssessmentRunResult:
@@ -290,40 +384,42 @@ def assessment_run(
     on the next run. Employees without a declared base for the year are skipped and counted.
     """
     validate_month_start(month)
-    with transaction.atomic(durable=True):
-        # One statement for all counties, each with its own rules in force (issue 9).
-        created = assessment.assessment_insert_counties(
-            municipality=municipality,
-            month=month,
-            parameters={
-                county: assessment.assessment_parameters(
-                    municipality=municipality, county=county, month=month
-                )
-                for county in County.objects.filter(municipality=municipality).order_by("pk")
+    insured = EnrollmentEpisode.objects.filter(
+        scheme=Scheme.EMPLOYEE, from_month__lte=month
+    ).filter(Q(to_month__isnull=True) | Q(to_month__gte=month))
+    # A county with nobody insured in the scheme this month has nothing to assess, so its
+    # rules are not read.
+    counties = (
+        County.objects.filter(municipality=municipality)
+        .filter(Exists(insured.filter(county=OuterRef("pk"))))
+        .order_by("pk")
+    )
+    created = assessment.assessment_insert_counties(
+        municipality=municipality,
+        month=month,
+        parameters={
+            county: assessment.assessment_parameters(
+                municipality=municipality, county=county, month=month
+            )
+            for county in counties
+        },
+    )
+    missing_base = (
+        insured.filter(county__municipality=municipality, scope__in=EMPLOYER_SCOPES)
+        .exclude(person__bases__year=month.year)
+        .count()
+    )
+    if created:
+        # A rerun that assesses nobody new changes nothing, so it records nothing.
+        audit_record(
+            actor=actor,
+            action="assessment.run",
+            instance=municipality,
+            after={
+                "month": month.isoformat(),
+                "created": created,
+                "missing_base": missing_base,
             },
+            municipality=municipality,
         )
-        missing_base = (
-            EnrollmentEpisode.objects.filter(
-                county__municipality=municipality,
-                scheme=Scheme.EMPLOYEE,
-                scope__in=EMPLOYER_SCOPES,
-                from_month__lte=month,
-            )
-            .filter(Q(to_month__isnull=True) | Q(to_month__gte=month))
-            .exclude(person__bases__year=month.year)
-            .count()
-        )
-        if created:
-            # A rerun that assesses nobody new changes nothing, so it records nothing.
-            audit_record(
-                actor=actor,
-                action="assessment.run",
-                instance=municipality,
-                after={
-                    "month": month.isoformat(),
-                    "created": created,
-                    "missing_base": missing_base,
-                },
-                municipality=municipality,
-            )
     return AssessmentRunResult(month=month, created=created, missing_base=missing_base)

@@ -1,4 +1,4 @@
-"""Celery tasks of the enrollment app: thin wrappers around one service each."""
+"""Celery tasks of contributions: thin wrappers around one service each."""
 
 import datetime
 

@@ -1,16 +1,14 @@
-"""Pages of enrollment and contributions. Thin: scope with selectors, write with services."""
-
-import csv
+"""Pages of contributions: declared payrolls and wages (one by one or from a file), the
+contribution rules in force, the monthly assessments and the top-up calculator. Thin: they
+read with the selectors and write with the services."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.views import View
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
@@ -25,56 +23,61 @@ from enrollment.contributions.forms import (
     TopUpForm,
 )
 from enrollment.contributions.tasks import assessment_run_task
-from enrollment.people.views import (
-    CHANGE,
-    VIEW,
-    _EmployerObject,
-    _FormView,
-    _municipality,
-    _PersonObject,
-)
-from pooling.core.access import has_capability
+from enrollment.people.selectors import employers_for, people_for
+from pooling.core.api import user_municipality
+from pooling.core.exports import csv_response
 from pooling.core.money import month_start
-from pooling.core.views import CapabilityRequiredMixin, add_service_errors
+from pooling.core.views import CapabilityRequiredMixin, ServiceFormView, add_service_errors
+
+VIEW = "enrollment.view_enrollment"
+CHANGE = "enrollment.change_enrollment"
 
 
-class EmployerPayrollView(_EmployerObject, _FormView):
+# Declared payrolls and wages ---------------------------------------------------------------
+
+
+class EmployerPayrollView(ServiceFormView):
     capability = write_capability = CHANGE
-    heading = _lazy("Declare last year's payroll")
-    success_message = _lazy("The payroll was saved.")
+    heading = gettext_lazy("Declare last year's payroll")
+    success_message = gettext_lazy("The payroll was saved.")
 
-    def make_form(self, data=None, files=None):
-        self.employer()
+    def get_form(self, data=None, files=None):
+        self.employer = get_object_or_404(
+            employers_for(user=self.request.user), pk=self.kwargs["pk"]
+        )
         return EmployerPayrollForm(data)
 
     def perform(self, form):
         return services.employer_payroll_set(
-            employer=self.employer(), actor=self.request.user, **form.cleaned_data
+            employer=self.employer, actor=self.request.user, **form.cleaned_data
         )
 
-    def success_url(self, result) -> str:
+    def get_success_url(self, result) -> str:
         return reverse("enrollment:employer_detail", args=[result.employer_id])
 
+    def get_cancel_url(self) -> str:
+        return reverse("enrollment:employer_detail", args=[self.kwargs["pk"]])
 
-class ContributionBaseView(_PersonObject, _FormView):
+
+class ContributionBaseView(ServiceFormView):
     capability = write_capability = CHANGE
-    heading = _lazy("Declare a contribution base")
-    success_message = _lazy("The contribution base was saved.")
+    heading = gettext_lazy("Declare a contribution base")
+    success_message = gettext_lazy("The contribution base was saved.")
 
-    def make_form(self, data=None, files=None):
-        self.person()
+    def get_form(self, data=None, files=None):
+        self.person = get_object_or_404(people_for(user=self.request.user), pk=self.kwargs["pk"])
         return ContributionBaseForm(data)
 
     def perform(self, form):
         return services.contribution_base_set(
-            person=self.person(), actor=self.request.user, **form.cleaned_data
+            person=self.person, actor=self.request.user, **form.cleaned_data
         )
 
-    def success_url(self, result) -> str:
+    def get_success_url(self, result) -> str:
         return reverse("enrollment:person_detail", args=[result.person_id])
 
-
-# Bases ---------------------------------------------------------------------------------------
+    def get_cancel_url(self) -> str:
+        return reverse("enrollment:person_detail", args=[self.kwargs["pk"]])
 
 
 class BaseListView(CapabilityRequiredMixin, FilterView):
@@ -87,40 +90,44 @@ class BaseListView(CapabilityRequiredMixin, FilterView):
         return selectors.bases_for(user=self.request.user)
 
 
-class BaseUploadView(CapabilityRequiredMixin, View):
+class BaseUploadView(ServiceFormView):
     """Upload wages or payrolls; a file with errors shows the row-by-row report and writes
     nothing unless the user ticks “import the valid rows”."""
 
     capability = write_capability = CHANGE
     template_name = "enrollment/contributions/base_upload.html"
+    heading = gettext_lazy("Upload wages or payrolls")
+    multipart = True
+    cancel_url_name = "enrollment:base_list"
+    report = None
 
-    def get(self, request):
-        return render(request, self.template_name, {"form": BaseUploadForm()})
+    def get_form(self, data=None, files=None):
+        return BaseUploadForm(data, files)
 
-    def post(self, request):
-        form = BaseUploadForm(request.POST, request.FILES)
-        report = None
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                report = services.contribution_base_import(
-                    municipality=_municipality(request.user),
-                    kind=form.cleaned_data["kind"],
-                    file_name=upload.name,
-                    content=upload.read(),
-                    actor=request.user,
-                    import_valid_rows=form.cleaned_data["import_valid_rows"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                if report.imported:
-                    messages.success(
-                        request, _("%(count)s rows imported.") % {"count": report.imported}
-                    )
-                if not report.has_errors:
-                    return HttpResponseRedirect(reverse("enrollment:base_list"))
-        return render(request, self.template_name, {"form": form, "report": report}, status=400)
+    def perform(self, form):
+        upload = form.cleaned_data["file"]
+        self.report = services.contribution_base_import(
+            municipality=user_municipality(self.request.user),
+            kind=form.cleaned_data["kind"],
+            file_name=upload.name,
+            content=upload.read(),
+            actor=self.request.user,
+            import_valid_rows=form.cleaned_data["import_valid_rows"],
+        )
+        if self.report.imported:
+            messages.success(
+                self.request, _("%(count)s rows imported.") % {"count": self.report.imported}
+            )
+        if self.report.has_errors:
+            # The page stays (400) with the report below the form.
+            raise ValidationError(_("Some rows have errors; see the row-by-row report below."))
+        return self.report
+
+    def get_success_url(self, result) -> str:
+        return reverse("enrollment:base_list")
+
+    def get_context_data(self, **context):
+        return super().get_context_data(report=self.report, **context)
 
 
 # Rules ----------------------------------------------------------------------------------------
@@ -140,66 +147,14 @@ class ContributionRulesView(CapabilityRequiredMixin, TemplateView):
             month = form.cleaned_data["month"]
         context["form"], context["month"] = form, month
         context["rules"] = selectors.contribution_rules_in_force(
-            municipality=_municipality(self.request.user),
+            municipality=user_municipality(self.request.user),
             month=month,
             county=self.request.user.county,
         )
-        context["may_change"] = has_capability(self.request.user, "pooling.change_rules")
         return context
 
 
 # Assessments ------------------------------------------------------------------------------
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-ASSESSMENT_COLUMNS = [
-    "month",
-    "county",
-    "person",
-    "id_number",
-    "employer",
-    "scope",
-    "base",
-    "employer_pooled_fund",
-    "employer_maternity",
-    "employer_critical_illness",
-    "individual_pooled_fund",
-    "individual_personal_account",
-    "individual_critical_illness",
-    "employer_total",
-    "individual_total",
-    "total_due",
-    "retiree_account_credit",
-    "paid",
-]
-
-
-def assessments_csv(queryset) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield writer.writerow(ASSESSMENT_COLUMNS)
-        for item in queryset.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    item.month.isoformat()[:7],
-                    item.county.code,
-                    item.person.name,
-                    item.person.id_number,
-                    item.employer.credit_code if item.employer else "",
-                    item.scope,
-                    *(getattr(item, column) for column in ASSESSMENT_COLUMNS[6:17]),
-                    int(item.paid),
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="assessments.csv"'
-    return response
 
 
 class AssessmentListView(CapabilityRequiredMixin, FilterView):
@@ -213,25 +168,32 @@ class AssessmentListView(CapabilityRequiredMixin, FilterView):
 
     def render_to_response(self, context, **kwargs):
         if self.request.GET.get("export") == "csv":
-            return assessments_csv(self.filterset.qs)
+            return csv_response(
+                header=selectors.ASSESSMENT_EXPORT_COLUMNS,
+                rows=selectors.assessment_export_rows(self.filterset.qs),
+                filename="assessments",
+            )
         return super().render_to_response(context, **kwargs)
 
 
-class AssessmentRunView(_FormView):
-    capability = write_capability = "enrollment.run_assessment"
-    heading = _lazy("Assess a month")
-    success_message = _lazy("The assessment has run; new rows are listed.")
+class AssessmentRunView(ServiceFormView):
+    """Queue the assessment of a month; the list shows the new rows once it has run."""
 
-    def make_form(self, data=None, files=None):
+    capability = write_capability = "enrollment.run_assessment"
+    heading = gettext_lazy("Assess a month")
+    success_message = gettext_lazy("The assessment has run; new rows are listed.")
+    cancel_url_name = "enrollment:assessment_list"
+
+    def get_form(self, data=None, files=None):
         return AssessmentRunForm(data)
 
     def perform(self, form):
         user = self.request.user
         month = form.cleaned_data["month"]
-        assessment_run_task.delay(_municipality(user).pk, month.isoformat(), user.pk)
+        assessment_run_task.delay(user_municipality(user).pk, month.isoformat(), user.pk)
         return month
 
-    def success_url(self, result) -> str:
+    def get_success_url(self, result) -> str:
         return reverse("enrollment:assessment_list") + f"?month={result.isoformat()}"
 
 
@@ -239,7 +201,8 @@ class AssessmentRunView(_FormView):
 
 
 class TopUpView(CapabilityRequiredMixin, TemplateView):
-    """The top-up calculator of N 三(二)3–4: every case with its formula and amount."""
+    """The top-up calculator of N 三(二)3–4: every case with its formula and amount. A
+    calculation writes nothing, so its form is a GET."""
 
     capability = VIEW
     template_name = "enrollment/contributions/top_up.html"
@@ -250,7 +213,7 @@ class TopUpView(CapabilityRequiredMixin, TemplateView):
         if form.is_bound and form.is_valid():
             try:
                 context["quote"] = top_ups.top_up_quote(
-                    municipality=_municipality(self.request.user), **form.cleaned_data
+                    municipality=user_municipality(self.request.user), **form.cleaned_data
                 )
             except ValidationError as error:
                 add_service_errors(form, error)

@@ -1,4 +1,6 @@
-"""REST API of enrollment and contributions: same capabilities and scoping as the pages."""
+"""REST API of employers, insured people and their enrollment episodes: the same
+capabilities and scoping as the pages. Viewsets call the services directly; a refused write
+is a 400 with field errors (``pooling.core.api.exception_handler``)."""
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -6,11 +8,15 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from enrollment.contributions import selectors as contributions_selectors
-from enrollment.people import selectors as people_selectors
+from enrollment.contributions.selectors import contribution_history
 from enrollment.people import serializers, services
 from enrollment.people.filters import EmployerFilter, EpisodeFilter, PersonFilter
-from enrollment.people.selectors import enrollment_scopes
+from enrollment.people.selectors import (
+    employers_for,
+    enrollment_scopes,
+    episodes_for,
+    people_for,
+)
 from pooling.core.api import plain, scoped_input
 
 VIEW = "enrollment.view_enrollment"
@@ -24,7 +30,7 @@ class EmployerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     filterset_class = EmployerFilter
 
     def get_queryset(self):
-        return people_selectors.employers_for(user=self.request.user)
+        return employers_for(user=self.request.user)
 
     @extend_schema(request=serializers.EmployerInputSerializer)
     def create(self, request):
@@ -51,7 +57,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     filterset_class = PersonFilter
 
     def get_queryset(self):
-        return people_selectors.people_for(user=self.request.user)
+        return people_for(user=self.request.user)
 
     @extend_schema(request=serializers.PersonInputSerializer)
     def create(self, request):
@@ -64,9 +70,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         """Months paid, cumulative years and when benefits start (N 三(三))."""
-        history = contributions_selectors.contribution_history(
-            person=self.get_object(), on=timezone.localdate()
-        )
+        history = contribution_history(person=self.get_object(), on=timezone.localdate())
         return Response(plain(history))
 
 
@@ -77,7 +81,7 @@ class EpisodeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     filterset_class = EpisodeFilter
 
     def get_queryset(self):
-        return people_selectors.episodes_for(user=self.request.user)
+        return episodes_for(user=self.request.user)
 
     @extend_schema(request=serializers.EpisodeInputSerializer)
     def create(self, request):

@@ -1,5 +1,5 @@
-"""Demo data of enrollment: employers and insured people in realistic proportions, one month
-assessed, and a month of collections (issue item 12). Set-based and idempotent."""
+"""Demo data of enrollment: employers and insured people in realistic proportions, the current
+month assessed and a tax-bureau file collecting it. Set-based and idempotent."""
 
 import datetime
 from collections.abc import Callable
@@ -8,11 +8,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from enrollment.collection_files import services as collection_files_services
-from enrollment.collection_files.demo import _collection_file
-from enrollment.contributions import services as contributions_services
+from enrollment.collection_files.demo import demo_collection_file
+from enrollment.collection_files.services import collection_file_import
 from enrollment.contributions.models import ContributionBase
+from enrollment.contributions.services import assessment_run
 from enrollment.people.models import Employer, EnrollmentEpisode, InsuredPerson, Scheme, Scope
+from enrollment.people.services import status_on_enrollment
 from enrollment.people.validators import credit_code_check_character, resident_id_check_character
 from pooling.accounts.models import Role, User
 from pooling.core.money import month_start
@@ -59,95 +60,110 @@ def demo_population_create(
     Everything is written with ``bulk_create`` in batches; identifiers are derived from a
     running number, so a second run adds nothing.
     """
-    counties = list(municipality.counties.order_by("code"))
     existing = InsuredPerson.objects.filter(municipality=municipality).count()
     if existing >= insured:
         return 0
-    employer_count = max(insured // PEOPLE_PER_EMPLOYER, 1)
+    employers = _demo_employers(municipality, max(insured // PEOPLE_PER_EMPLOYER, 1))
+    added = 0
+    for start in range(existing, insured, BATCH_SIZE):
+        with transaction.atomic():
+            people = _demo_people_create(
+                municipality, employers, range(start, min(start + BATCH_SIZE, insured)), from_month
+            )
+        added += people
+        log(f"  {start + people} of {insured} people")
+    return added
+
+
+def _demo_employers(municipality: Municipality, count: int) -> list[Employer]:
+    """The first ``count`` demo employers of the city, created where missing: one in seven
+    a public institution, one in ten an individual business, the rest enterprises, spread
+    over the counties."""
+    counties = list(municipality.counties.order_by("code"))
     known = set(
         Employer.objects.filter(municipality=municipality).values_list("credit_code", flat=True)
     )
     new_employers = []
-    for number in range(employer_count):
+    for number in range(count):
         code = demo_credit_code(municipality, number)
         if code in known:
             continue
-        unit_type = (
-            Employer.UnitType.PUBLIC
-            if number % 7 == 0
-            else Employer.UnitType.INDIVIDUAL_BUSINESS
-            if number % 10 == 3
-            else Employer.UnitType.ENTERPRISE
-        )
         new_employers.append(
             Employer(
                 municipality=municipality,
                 county=counties[number % len(counties)],
                 credit_code=code,
                 name=f"示范单位{number + 1:05d}",
-                unit_type=unit_type,
+                unit_type=_demo_unit_type(number),
             )
         )
     Employer.objects.bulk_create(new_employers, batch_size=BATCH_SIZE)
-    employers = list(
-        Employer.objects.filter(municipality=municipality).order_by("credit_code")[:employer_count]
-    )
-    added = 0
-    for start in range(existing, insured, BATCH_SIZE):
-        with transaction.atomic():
-            people, plans = [], []
-            for index in range(start, min(start + BATCH_SIZE, insured)):
-                employer = employers[index % len(employers)]
-                category = _category(index)
-                if (
-                    category == Scope.EMPLOYEE
-                    and employer.unit_type == Employer.UnitType.INDIVIDUAL_BUSINESS
-                ):
-                    category = Scope.BUSINESS_EMPLOYEE
-                county = employer.county
-                id_number = demo_resident_id(county.code, index)
-                people.append(
-                    InsuredPerson(
-                        municipality=municipality,
-                        county=county,
-                        id_number=id_number,
-                        name=f"参保人{index + 1:06d}",
-                        birth_date=datetime.date(
-                            int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14])
-                        ),
-                        sex="M" if int(id_number[16]) % 2 else "F",
-                        category=category,
-                        employer=None if category == Scope.FLEXIBLE else employer,
-                        status=InsuredPerson.Status.RETIRED
-                        if category == Scope.RETIREE
-                        else InsuredPerson.Status.ACTIVE,
-                    )
-                )
-                plans.append((category, 36000 + (index * 7919) % 120000))
-            InsuredPerson.objects.bulk_create(people, batch_size=BATCH_SIZE)
-            episodes, bases = [], []
-            for person, (category, wage) in zip(people, plans, strict=True):
-                episodes.append(
-                    EnrollmentEpisode(
-                        person=person,
-                        scheme=Scheme.EMPLOYEE,
-                        scope=category,
-                        county=person.county,
-                        employer=person.employer,
-                        from_month=from_month,
-                    )
-                )
-                if category in (Scope.EMPLOYEE, Scope.BUSINESS_EMPLOYEE):
-                    bases.append(
-                        ContributionBase(
-                            person=person, year=from_month.year, yearly_wage=Decimal(wage)
-                        )
-                    )
-            EnrollmentEpisode.objects.bulk_create(episodes, batch_size=BATCH_SIZE)
-            ContributionBase.objects.bulk_create(bases, batch_size=BATCH_SIZE)
-        added += len(people)
-        log(f"  {start + len(people)} of {insured} people")
-    return added
+    return list(Employer.objects.filter(municipality=municipality).order_by("credit_code")[:count])
+
+
+def _demo_unit_type(number: int) -> str:
+    if number % 7 == 0:
+        return Employer.UnitType.PUBLIC
+    if number % 10 == 3:
+        return Employer.UnitType.INDIVIDUAL_BUSINESS
+    return Employer.UnitType.ENTERPRISE
+
+
+def _demo_people_create(
+    municipality: Municipality,
+    employers: list[Employer],
+    numbers: range,
+    from_month: datetime.date,
+) -> int:
+    """People ``numbers`` of the demo population, each with an episode from ``from_month``
+    and, for an employee, a wage for its year. Returns how many were created."""
+    people, plans = [], []
+    for index in numbers:
+        employer = employers[index % len(employers)]
+        category = _category(index)
+        if (
+            category == Scope.EMPLOYEE
+            and employer.unit_type == Employer.UnitType.INDIVIDUAL_BUSINESS
+        ):
+            category = Scope.BUSINESS_EMPLOYEE
+        county = employer.county
+        id_number = demo_resident_id(county.code, index)
+        people.append(
+            InsuredPerson(
+                municipality=municipality,
+                county=county,
+                id_number=id_number,
+                name=f"参保人{index + 1:06d}",
+                birth_date=datetime.date(
+                    int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14])
+                ),
+                sex="M" if int(id_number[16]) % 2 else "F",
+                category=category,
+                employer=None if category == Scope.FLEXIBLE else employer,
+                status=status_on_enrollment(category),
+            )
+        )
+        plans.append((category, 36000 + (index * 7919) % 120000))
+    InsuredPerson.objects.bulk_create(people, batch_size=BATCH_SIZE)
+    episodes, bases = [], []
+    for person, (category, wage) in zip(people, plans, strict=True):
+        episodes.append(
+            EnrollmentEpisode(
+                person=person,
+                scheme=Scheme.EMPLOYEE,
+                scope=category,
+                county=person.county,
+                employer=person.employer,
+                from_month=from_month,
+            )
+        )
+        if category in (Scope.EMPLOYEE, Scope.BUSINESS_EMPLOYEE):
+            bases.append(
+                ContributionBase(person=person, year=from_month.year, yearly_wage=Decimal(wage))
+            )
+    EnrollmentEpisode.objects.bulk_create(episodes, batch_size=BATCH_SIZE)
+    ContributionBase.objects.bulk_create(bases, batch_size=BATCH_SIZE)
+    return len(people)
 
 
 def seed_enrollment(
@@ -162,14 +178,12 @@ def seed_enrollment(
     )
     log(f"Added {added} insured people")
     clerk = User.objects.filter(municipality=municipality, role=Role.AGENCY_CLERK).first()
-    result = contributions_services.assessment_run(
-        municipality=municipality, month=month, actor=clerk
-    )
+    result = assessment_run(municipality=municipality, month=month, actor=clerk)
     log(f"Assessed {month:%Y-%m}: {result.created} new rows")
-    imported = collection_files_services.collection_file_import(
+    imported = collection_file_import(
         municipality=municipality,
         file_name=f"collections-{month:%Y-%m}.csv",
-        content=_collection_file(municipality, month),
+        content=demo_collection_file(municipality, month),
         actor=clerk,
     )
     log(f"Collection file: batch {imported.batch.pk} ({'new' if imported.created else 'known'})")

@@ -1,4 +1,4 @@
-"""django-filter filter sets for the enrollment pages and API."""
+"""django-filter filter sets of employers, insured people and episodes (pages and API)."""
 
 import django_filters
 from django.db.models import Q

@@ -1,4 +1,5 @@
-"""Browser forms of enrollment. They validate input; services do the writing."""
+"""Browser forms of employers, insured people and their episodes. They validate input;
+services do the writing."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -1,6 +1,5 @@
-"""Enrollment and contributions (N 三(一)–(三)): employers, insured people and their dated
-enrollment episodes, contribution bases, the monthly assessment, collection files from the tax
-bureau, and the per-person personal-account subledger."""
+"""Who is insured (N 三(一)): employers, insured people and their dated enrollment episodes,
+the schemes and scopes they belong to, and the status workflows of employers and people."""
 
 from django.db import models
 from django.db.models import Q
@@ -8,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enrollment.people.validators import validate_credit_code, validate_resident_id
 from pooling.core.money import validate_month_start
+from pooling.core.workflow import Transition, Workflow
 from pooling.structure.models import County, Municipality
 
 
@@ -59,7 +59,7 @@ MANDATORY_SCOPES = frozenset(
 # rows, allocations, personal-account movements) keep their municipality and county as plain
 # columns, without a database foreign key. PostgreSQL checks a key row by row (a locking
 # lookup of the parent per inserted row): these five per person cost a tenth of the monthly
-# cycle at 2,000,000 people (252 s → 226 s, issue 9). What the key guarded is kept otherwise:
+# cycle at 2,000,000 people (252 s → 226 s). What the key guarded is kept otherwise:
 # municipalities and counties are reference data that PostgreSQL refuses to delete or
 # renumber (pooling migration 0003), and these rows are written only by the services, which
 # take both from the person's enrollment. Every other key, to people, employers, episodes,
@@ -218,3 +218,69 @@ class EnrollmentEpisode(models.Model):
     def __str__(self) -> str:
         end = self.to_month.isoformat()[:7] if self.to_month else "…"
         return f"{self.person} {self.scheme} {self.from_month.isoformat()[:7]}–{end}"
+
+
+# Status workflows ---------------------------------------------------------------------------
+# A status may be corrected to any other (a closure or a death recorded by mistake is undone
+# the same way), so each transition leaves every status but its target.
+
+CHANGE_ENROLLMENT = "enrollment.change_enrollment"
+
+
+def _all_but(statuses: type[models.TextChoices], target: str) -> tuple[str, ...]:
+    return tuple(status for status in statuses.values if status != target)
+
+
+def _status_transitions(statuses, service: str, arrows) -> list[Transition]:
+    return [
+        Transition(
+            action,
+            _all_but(statuses, target),
+            target,
+            capability=CHANGE_ENROLLMENT,
+            service=service,
+            label=label,
+            verb=verb,
+        )
+        for action, target, label, verb in arrows
+    ]
+
+
+EMPLOYER_WORKFLOW = Workflow(
+    Employer,
+    _status_transitions(
+        Employer.Status,
+        "employer_update",
+        [
+            ("reactivate", Employer.Status.ACTIVE, _("Reactivate"), _("reactivated")),
+            ("suspend", Employer.Status.SUSPENDED, _("Suspend"), _("suspended")),
+            ("close", Employer.Status.CLOSED, _("Mark as closed"), _("marked as closed")),
+            (
+                "declare_bankrupt",
+                Employer.Status.BANKRUPT,
+                _("Declare bankrupt"),
+                _("declared bankrupt"),
+            ),
+        ],
+    ),
+)
+
+PERSON_WORKFLOW = Workflow(
+    InsuredPerson,
+    _status_transitions(
+        InsuredPerson.Status,
+        "person_set_status",
+        [
+            ("reactivate", InsuredPerson.Status.ACTIVE, _("Reactivate"), _("reactivated")),
+            ("retire", InsuredPerson.Status.RETIRED, _("Retire"), _("retired")),
+            ("suspend", InsuredPerson.Status.SUSPENDED, _("Suspend"), _("suspended")),
+            ("leave", InsuredPerson.Status.LEFT, _("Mark as left"), _("marked as left")),
+            (
+                "record_death",
+                InsuredPerson.Status.DECEASED,
+                _("Record the death"),
+                _("recorded as deceased"),
+            ),
+        ],
+    ),
+)

@@ -1,4 +1,5 @@
-"""API serializers of enrollment. Input serializers validate; services write."""
+"""API serializers of employers, insured people and episodes. Input serializers validate;
+services write."""
 
 from rest_framework import serializers
 

@@ -1,5 +1,6 @@
-"""Writes of enrollment and contributions. Each service owns its transaction and records an
-audit event; views, the API, tasks and commands call these and nothing else."""
+"""Writes of employers, insured people and their enrollment episodes (N 三(一)). Each service
+owns its transaction and records an audit event; a status changes only through the
+workflows declared in ``enrollment.people.models``."""
 
 import datetime
 
@@ -9,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from enrollment.people.models import (
     EMPLOYER_SCOPES,
+    EMPLOYER_WORKFLOW,
+    PERSON_WORKFLOW,
     SCOPE_SCHEME,
     Employer,
     EnrollmentEpisode,
@@ -17,32 +20,34 @@ from enrollment.people.models import (
 )
 from enrollment.people.validators import resident_id_facts, validate_credit_code
 from pooling.accounts.models import User
-from pooling.core.access import scope_queryset
 from pooling.core.audit import audit_record, snapshot
 from pooling.core.db import insert_unique
 from pooling.core.money import validate_month_start
+from pooling.core.workflow import Workflow
 from pooling.structure.models import County
+from pooling.structure.selectors import counties_for
 
-BATCH_SIZE = 5000
 
-
-def _require_county_in_scope(actor: User | None, county: County, field: str = "county") -> None:
-    """A county officer writes only in their own county; others in their municipality."""
+def require_county_in_scope(*, actor: User | None, county: County, field: str = "county") -> None:
+    """A county officer writes only in their own county; others in their municipality's
+    counties (``counties_for``). Without an actor (a task, a command) nothing is checked."""
     if actor is None:
         return
-    allowed = scope_queryset(
-        County.objects.filter(pk=county.pk),
-        actor,
-        county_field="pk",
-        municipality_field="municipality",
-    )
-    if not allowed.exists():
+    if not counties_for(user=actor).filter(pk=county.pk).exists():
         raise ValidationError(
             {field: _("You may not register anything in %(county)s.") % {"county": county.name}}
         )
 
 
-# Employers (issue item 2) -------------------------------------------------------------------
+def _status_action(workflow: Workflow, status: str) -> str:
+    """The action of ``workflow`` that moves to ``status``; an unknown status is refused."""
+    for action, transition in workflow.transitions.items():
+        if transition.target == status:
+            return action
+    raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": status}})
+
+
+# Employers ----------------------------------------------------------------------------------
 
 
 @transaction.atomic(durable=True)
@@ -57,7 +62,7 @@ def employer_create(
     bankruptcy_date: datetime.date | None = None,
 ) -> Employer:
     """Register an employer (用人单位, N 三(一)) in ``county``."""
-    _require_county_in_scope(actor, county)
+    require_county_in_scope(actor=actor, county=county)
     credit_code = credit_code.strip().upper()
     validate_credit_code(credit_code)
     taken = ValidationError({"credit_code": _("An employer with this code is already registered.")})
@@ -72,7 +77,7 @@ def employer_create(
         status=status,
         bankruptcy_date=bankruptcy_date,
     )
-    _check_bankruptcy(employer)
+    _check_bankruptcy(status, bankruptcy_date)
     insert_unique(employer.save, taken=taken)
     audit_record(
         actor=actor,
@@ -84,8 +89,8 @@ def employer_create(
     return employer
 
 
-def _check_bankruptcy(employer: Employer) -> None:
-    if employer.status == Employer.Status.BANKRUPT and employer.bankruptcy_date is None:
+def _check_bankruptcy(status: str, bankruptcy_date: datetime.date | None) -> None:
+    if status == Employer.Status.BANKRUPT and bankruptcy_date is None:
         raise ValidationError(
             {"bankruptcy_date": _("A bankrupt employer needs its bankruptcy date.")}
         )
@@ -101,14 +106,24 @@ def employer_update(
     status: str,
     bankruptcy_date: datetime.date | None = None,
 ) -> Employer:
-    """Change an employer's name, unit type, status or bankruptcy date (N 三(二)4)."""
+    """Change an employer's name, unit type, status or bankruptcy date (N 三(二)4).
+
+    A new status goes through ``EMPLOYER_WORKFLOW``, in the one UPDATE that also writes the
+    other fields.
+    """
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
-    _require_county_in_scope(actor, employer.county)
+    require_county_in_scope(actor=actor, county=employer.county)
     before = snapshot(employer)
-    employer.name, employer.unit_type, employer.status = name, unit_type, status
-    employer.bankruptcy_date = bankruptcy_date
-    _check_bankruptcy(employer)
-    employer.save(update_fields=["name", "unit_type", "status", "bankruptcy_date"])
+    changes = {"name": name, "unit_type": unit_type, "bankruptcy_date": bankruptcy_date}
+    _check_bankruptcy(status, bankruptcy_date)
+    if status == employer.status:
+        for field, value in changes.items():
+            setattr(employer, field, value)
+        employer.save(update_fields=list(changes))
+    else:
+        EMPLOYER_WORKFLOW.transition(
+            employer, _status_action(EMPLOYER_WORKFLOW, status), actor=actor, **changes
+        )
     audit_record(
         actor=actor,
         action="employer.update",
@@ -120,7 +135,14 @@ def employer_update(
     return employer
 
 
-# People and episodes (issue items 1, 3) -----------------------------------------------------
+# People and episodes ------------------------------------------------------------------------
+
+
+def status_on_enrollment(category: str) -> str:
+    """A retiree is enrolled ``retired``, everyone else ``active``."""
+    if category == Scope.RETIREE:
+        return InsuredPerson.Status.RETIRED
+    return InsuredPerson.Status.ACTIVE
 
 
 @transaction.atomic(durable=True)
@@ -140,7 +162,7 @@ def person_enroll(
     Birth date and sex come from the resident ID (GB 11643). A retiree's status is
     ``retired``; employees of an employer need that employer, in the same municipality.
     """
-    _require_county_in_scope(actor, county)
+    require_county_in_scope(actor=actor, county=county)
     id_number = id_number.strip().upper()
     try:
         facts = resident_id_facts(id_number)
@@ -159,9 +181,7 @@ def person_enroll(
         sex=facts.sex,
         category=category,
         employer=employer,
-        status=InsuredPerson.Status.RETIRED
-        if category == Scope.RETIREE
-        else InsuredPerson.Status.ACTIVE,
+        status=status_on_enrollment(category),
     )
     insert_unique(person.save, taken=taken)
     audit_record(
@@ -278,8 +298,8 @@ def episode_add(
     first_enrollment: bool = False,
 ) -> EnrollmentEpisode:
     """Add an enrollment episode; episodes of one scheme never overlap (N 三(一))."""
-    _require_county_in_scope(actor, person.county, field="person")
-    _require_county_in_scope(actor, county)
+    require_county_in_scope(actor=actor, county=person.county, field="person")
+    require_county_in_scope(actor=actor, county=county)
     _check_employer_for_scope(scope, employer, county)
     return _episode_create(
         person=person,
@@ -294,43 +314,14 @@ def episode_add(
 
 
 @transaction.atomic(durable=True)
-def episode_end(
-    *, episode: EnrollmentEpisode, to_month: datetime.date, actor: User | None
-) -> EnrollmentEpisode:
-    """Close an open episode with its last month (leaving, retiring, moving, death)."""
-    episode = EnrollmentEpisode.objects.select_for_update().get(pk=episode.pk)
-    _require_county_in_scope(actor, episode.county)
-    validate_month_start(to_month)
-    if to_month < episode.from_month:
-        raise ValidationError({"to_month": _("The last month is before the first month.")})
-    before = snapshot(episode)
-    episode.to_month = to_month
-    episode.save(update_fields=["to_month"])
-    audit_record(
-        actor=actor,
-        action="episode.end",
-        instance=episode,
-        before=before,
-        municipality=episode.county.municipality,
-        county=episode.county,
-    )
-    return episode
-
-
-@transaction.atomic(durable=True)
 def person_set_status(*, person: InsuredPerson, status: str, actor: User | None) -> InsuredPerson:
-    """Change a person's status (active, retired, suspended, left, deceased)."""
-    person = InsuredPerson.objects.select_for_update().get(pk=person.pk)
-    _require_county_in_scope(actor, person.county)
-    before = snapshot(person)
-    person.status = status
-    person.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        action="person.status",
-        instance=person,
-        before=before,
-        municipality=person.municipality,
-        county=person.county,
+    """Change a person's status (active, retired, suspended, left, deceased) through
+    ``PERSON_WORKFLOW``; choosing the status the person already has changes nothing."""
+    person = InsuredPerson.objects.get(pk=person.pk)
+    require_county_in_scope(actor=actor, county=person.county)
+    if status == person.status:
+        return person
+    PERSON_WORKFLOW.transition(
+        person, _status_action(PERSON_WORKFLOW, status), actor=actor, audit_action="person.status"
     )
     return person

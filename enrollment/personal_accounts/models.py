@@ -1,6 +1,5 @@
-"""Enrollment and contributions (N 三(一)–(三)): employers, insured people and their dated
-enrollment episodes, contribution bases, the monthly assessment, collection files from the tax
-bureau, and the per-person personal-account subledger."""
+"""The per-person personal-account subledger (个人账户, DOMAIN §11): movements only ever
+added, whose total the ledger's personal-account control account must show."""
 
 from django.db import models
 from django.db.models import Q

@@ -1,4 +1,5 @@
-"""Reads of enrollment and contributions shared by pages, the API and the funds app."""
+"""Reads of the personal-account subledger shared by the pages and the funds app: balances
+per person, the subledger total, and the retirees' monthly credits per county."""
 
 import datetime
 from decimal import Decimal
@@ -7,16 +8,12 @@ from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from enrollment.contributions.models import Assessment
-from enrollment.people.models import (
-    InsuredPerson,
-)
+from enrollment.people.models import InsuredPerson
 from enrollment.people.selectors import people_for
 from enrollment.personal_accounts.models import PersonalAccountMovement
 from pooling.accounts.models import User
 from pooling.core.money import ZERO
 from pooling.structure.models import County, Municipality
-
-# Personal accounts (issue item 8) ------------------------------------------------------------
 
 
 def personal_account_balances(

@@ -1,5 +1,5 @@
-"""Writes of enrollment and contributions. Each service owns its transaction and records an
-audit event; views, the API, tasks and commands call these and nothing else."""
+"""Writes of the personal-account subledger: the retirees' monthly credits. The funds app
+calls it inside the transaction that moves the same money in the ledger."""
 
 import datetime
 

@@ -1,31 +1,19 @@
-"""REST API of the fund ledger (issue 3 item 8): read-only, except the contribution
-bookings at the end (issue 4 items 7, 8, 10), which call ``funds.collections``; there is no
-endpoint for free-form entries. Same capabilities and scoping as the pages; cursor
-pagination stays fast at millions of rows."""
+"""REST API of the contribution bookings (``funds.booking.services``): post a collection
+batch, post the retirees' monthly personal-account credits, book a top-up. Same capabilities
+and scoping as the pages; there is no endpoint for free-form entries."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from enrollment.collection_files import selectors as collection_files_selectors
-from enrollment.people import selectors as people_selectors
+from enrollment.collection_files.selectors import collection_batches_for
+from enrollment.people.selectors import employers_for, people_for
 from funds.booking import services
 from funds.booking.serializers import RetireeCreditsInputSerializer, TopUpBookInputSerializer
 from funds.ledger.serializers import JournalEntrySerializer
-from pooling.core.money import parse_month
-
-# ---------------------------------------------------------------------------------------------
-# Contribution bookings (issue 4 items 7, 8, 10): each calls one service of funds.collections.
-# ---------------------------------------------------------------------------------------------
-
-
-def _user_municipality(user):
-    if user.municipality_id is None:
-        raise Http404
-    return user.municipality
+from pooling.core.api import scoped_input, user_municipality
 
 
 class CollectionBatchPostView(APIView):
@@ -37,9 +25,7 @@ class CollectionBatchPostView(APIView):
 
     @extend_schema(request=None, responses={201: JournalEntrySerializer(many=True)})
     def post(self, request, pk: int):
-        batch = get_object_or_404(
-            collection_files_selectors.collection_batches_for(user=request.user), pk=pk
-        )
+        batch = get_object_or_404(collection_batches_for(user=request.user), pk=pk)
         entries = services.collection_batch_post(batch=batch, actor=request.user)
         return Response(
             JournalEntrySerializer(entries, many=True).data, status=status.HTTP_201_CREATED
@@ -55,16 +41,9 @@ class RetireeCreditsPostView(APIView):
 
     @extend_schema(request=RetireeCreditsInputSerializer, responses={200: dict})
     def post(self, request):
-        serializer = RetireeCreditsInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            month = parse_month(serializer.validated_data["month"])
-        except ValueError as error:
-            raise serializers.ValidationError({"month": [str(error)]}) from error
+        month = scoped_input(RetireeCreditsInputSerializer, request, {})["month"]
         result = services.retiree_credits_post(
-            municipality=_user_municipality(request.user),
-            month=month,
-            actor=request.user,
+            municipality=user_municipality(request.user), month=month, actor=request.user
         )
         return Response(
             {
@@ -86,11 +65,12 @@ class TopUpBookView(APIView):
         request=TopUpBookInputSerializer, responses={201: JournalEntrySerializer(many=True)}
     )
     def post(self, request):
-        serializer = TopUpBookInputSerializer(data=request.data)
-        serializer.fields["person"].queryset = people_selectors.people_for(user=request.user)
-        serializer.fields["employer"].queryset = people_selectors.employers_for(user=request.user)
-        serializer.is_valid(raise_exception=True)
-        entries = services.top_up_book(actor=request.user, **serializer.validated_data)
+        data = scoped_input(
+            TopUpBookInputSerializer,
+            request,
+            {"person": people_for(user=request.user), "employer": employers_for(user=request.user)},
+        )
+        entries = services.top_up_book(actor=request.user, **data)
         return Response(
             JournalEntrySerializer(entries, many=True).data, status=status.HTTP_201_CREATED
         )

@@ -1,11 +1,10 @@
-"""Demo data of the funds app: every fund's accounts for the city and each member unit, and
-the demo month's collections and retiree credits posted to the ledger, and designated
-institutions with last month's benefit settlements paid."""
+"""Demo bookings: the demo month's collection batches and retiree credits posted to the
+ledger."""
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from funds.booking import services
+from funds.booking import selectors, services
 from pooling.accounts.models import Role, User
 from pooling.core.money import month_start
 from pooling.structure.demo import DemoOptions, register_seeder
@@ -18,7 +17,7 @@ def seed_collections(municipality: Municipality, options: DemoOptions, log) -> N
     so it adds nothing."""
     clerk = User.objects.filter(municipality=municipality, role=Role.AGENCY_CLERK).first()
     posted = 0
-    for batch in services.collection_batches_ready(municipality=municipality):
+    for batch in selectors.collection_batches_ready(municipality=municipality):
         posted += len(services.collection_batch_post(batch=batch, actor=clerk))
     log(f"Posted {posted} collection entries")
     try:

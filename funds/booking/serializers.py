@@ -1,16 +1,19 @@
-"""REST API of the fund ledger (issue 3 item 8): read-only, except the contribution
-bookings at the end (issue 4 items 7, 8, 10), which call ``funds.collections``; there is no
-endpoint for free-form entries. Same capabilities and scoping as the pages; cursor
-pagination stays fast at millions of rows."""
+"""Inputs of the contribution-booking API: the retiree credits' month and a top-up to book."""
+
+import datetime
 
 from rest_framework import serializers
 
 from enrollment.contributions.serializers import TopUpInputSerializer
 from enrollment.people.models import Employer, InsuredPerson
+from pooling.core.money import parse_month
 
 
 class RetireeCreditsInputSerializer(serializers.Serializer):
     month = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM")
+
+    def validate_month(self, value: str) -> datetime.date:
+        return parse_month(value)
 
 
 class TopUpBookInputSerializer(TopUpInputSerializer):

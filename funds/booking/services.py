@@ -1,5 +1,5 @@
 """The ledger side of contributions: collection files, retirees' monthly personal-account
-credits and top-ups (issue 4 items 7, 8, 10; DOMAIN §5, §6, §11).
+credits and top-ups (DOMAIN §5, §6, §11).
 
 ``enrollment`` knows who paid what; this module turns it into balanced entries of the fund
 ledger and, in the same transaction, lets ``enrollment`` credit its per-person subledger, so
@@ -26,9 +26,10 @@ Accounting decisions (where the documents are silent):
 - **Top-ups** go to the pooled fund only, never to a personal account (N 三(二)3); the
   one-off critical-illness premium of a bankrupt employer goes to 910100.
 
-Services here run inside the caller's transaction when there is one (the monthly cycle posts
-every ready batch and the retiree credits in its collections cut-off step), so they are
-``atomic`` but not ``durable``.
+``collection_batch_post`` and ``retiree_credits_post`` run inside the caller's transaction
+when there is one (the monthly cycle posts every ready batch and the retiree credits in its
+collections cut-off step), so they are ``atomic`` but not ``durable``; ``top_up_book`` owns
+its transaction.
 """
 
 import datetime
@@ -42,14 +43,14 @@ from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enrollment.collection_files import selectors
-from enrollment.collection_files import services as collection_files_services
 from enrollment.collection_files.models import CollectionBatch
-from enrollment.contributions import top_ups
+from enrollment.collection_files.selectors import collection_batch_postings
+from enrollment.collection_files.services import collection_batch_mark_posted
 from enrollment.contributions.models import Assessment
+from enrollment.contributions.top_ups import TopUpQuote, top_up_quote
 from enrollment.people.models import Employer, InsuredPerson
-from enrollment.personal_accounts import services as personal_accounts_services
 from enrollment.personal_accounts.models import PersonalAccountMovement
+from enrollment.personal_accounts.services import personal_account_credit_retirees
 from funds.ledger.models import Account, FundType, JournalEntry
 from funds.ledger.services import PERSONAL_ACCOUNT_FUND, EntrySpec, PostingLine, entries_post_batch
 from pooling.accounts.models import User
@@ -71,6 +72,14 @@ _PART_LABEL = {
     "personal_account": "个人账户",
     "critical_illness": "大病保险",
     UNALLOCATED: "未匹配或多缴",
+}
+# Where each part of a collection is booked; maternity depends on the pooling model
+# (``maternity_fund_for``).
+_PART_FUND = {
+    "pooled_fund": POOLED_FUND,
+    "personal_account": PERSONAL_ACCOUNT_FUND,
+    "critical_illness": CRITICAL_ILLNESS_FUND,
+    UNALLOCATED: POOLED_FUND,
 }
 
 
@@ -118,58 +127,22 @@ def maternity_fund_for(*, county: County, month: datetime.date) -> str:
     return MATERNITY_FUND
 
 
-_PART_FUND = {
-    "pooled_fund": POOLED_FUND,
-    "personal_account": PERSONAL_ACCOUNT_FUND,
-    "critical_illness": CRITICAL_ILLNESS_FUND,
-    UNALLOCATED: POOLED_FUND,
-}
-
-
 # ---------------------------------------------------------------------------------------------
-# Collections (issue 4 item 7)
+# Collections
 # ---------------------------------------------------------------------------------------------
 
+# A collection group: (county id or 0, fund, unallocated?) → {part: amount}.
+CollectionGroups = dict[tuple[int, str, bool], dict[str, Decimal]]
 
-@transaction.atomic
-def collection_batch_post(
-    *, batch: CollectionBatch, actor: User | None, on: datetime.date | None = None
-) -> list[JournalEntry]:
-    """Post a ready collection batch to the ledger and mark it posted, all or nothing.
 
-    Steps: 1. lock the batch row; a batch already posted is refused (``already_posted``), so
-    a second post changes nothing; 2. read its amounts per county and fund part
-    (``enrollment.selectors.collection_batch_postings``) and group them into one entry per
-    county and fund — tax-bureau counterparty → the county's income account (personal-account
-    part: the county's personal-account control in 310200), maternity per
-    ``maternity_fund_for`` — plus one entry per county for unmatched money (module
-    docstring); 3. post them in one ``entries_post_batch`` with the idempotency keys
-    ``collection:<batch>:<county|city>:<fund>[:unallocated]``; 4. call
-    ``enrollment.services.collection_batch_mark_posted``, which credits the per-person
-    subledger, and refuse if it credited a different total than the control received.
-
-    ``on`` is the effective date (default today); the entries post in its month. Returns the
-    entries, pooled fund first per county.
-    """
-    bulk_work_mem()
-    batch = (
-        CollectionBatch.objects.select_for_update().select_related("municipality").get(pk=batch.pk)
-    )
-    if batch.status != CollectionBatch.Status.READY:
-        raise ValidationError(
-            _("Collection batch %(batch)s (%(file)s) is already posted; nothing was posted."),
-            code="already_posted",
-            params={"batch": batch.pk, "file": batch.file_name},
-        )
-    municipality = batch.municipality
-    effective_date = on or timezone.localdate()
-    month = month_start(effective_date)
-    counties = {county.pk: county for county in County.objects.filter(municipality=municipality)}
-
-    # (county id or 0, fund, unallocated?) → {part: amount}
-    groups: dict[tuple[int, str, bool], dict[str, Decimal]] = defaultdict(dict)
+def _collection_groups(
+    batch: CollectionBatch, counties: dict[int, County], month: datetime.date
+) -> tuple[CollectionGroups, Decimal]:
+    """The batch's amounts grouped by county, fund and unmatched-or-not, and the total of the
+    personal-account part (what the subledger must be credited)."""
+    groups: CollectionGroups = defaultdict(dict)
     personal_total = ZERO
-    for line in selectors.collection_batch_postings(batch=batch):
+    for line in collection_batch_postings(batch=batch):
         if line.part == "maternity":
             fund = maternity_fund_for(county=counties[line.county_id], month=month)
         else:
@@ -178,8 +151,18 @@ def collection_batch_post(
             personal_total += line.amount
         parts = groups[(line.county_id, fund, line.part == UNALLOCATED)]
         parts[line.part] = parts.get(line.part, ZERO) + line.amount
+    return groups, personal_total
 
-    accounts = _accounts(municipality)
+
+def _collection_specs(
+    batch: CollectionBatch,
+    groups: CollectionGroups,
+    counties: dict[int, County],
+    effective_date: datetime.date,
+) -> list[EntrySpec]:
+    """One entry per group, from the tax bureau's counterparty to the holder's income account
+    (the personal-account part: to its personal-account control)."""
+    accounts = _accounts(batch.municipality)
     specs = []
     for (county_id, fund, unallocated), parts in sorted(groups.items()):
         holder = county_id or None
@@ -197,14 +180,14 @@ def collection_batch_post(
         place = counties[holder].code if holder else "city"
         breakdown = "；".join(f"{_PART_LABEL[part]} {amount}" for part, amount in parts.items())
         holder_name = counties[holder].name if holder else "市本级"
+        key = f"collection:{batch.pk}:{place}:{fund}"
         specs.append(
             EntrySpec(
                 kind=JournalEntry.Kind.COLLECTION,
-                month=month,
+                month=month_start(effective_date),
                 effective_date=effective_date,
                 memo=f"征缴入账 {batch.file_name} · {holder_name}：{breakdown}"[:300],
-                idempotency_key=f"collection:{batch.pk}:{place}:{fund}"
-                + (f":{UNALLOCATED}" if unallocated else ""),
+                idempotency_key=f"{key}:{UNALLOCATED}" if unallocated else key,
                 lines=[
                     PostingLine(account=tax, amount=-total),
                     PostingLine(account=target, amount=total),
@@ -213,8 +196,47 @@ def collection_batch_post(
                 source_label=batch.file_name[:200],
             )
         )
+    return specs
+
+
+@transaction.atomic
+def collection_batch_post(
+    *, batch: CollectionBatch, actor: User | None, on: datetime.date | None = None
+) -> list[JournalEntry]:
+    """Post a ready collection batch to the ledger and mark it posted, all or nothing.
+
+    Steps: 1. lock the batch row; a batch already posted is refused (``already_posted``), so
+    a second post changes nothing; 2. read its amounts per county and fund part
+    (``enrollment.collection_files.selectors.collection_batch_postings``) and group them into
+    one entry per county and fund — tax-bureau counterparty → the county's income account
+    (personal-account part: the county's personal-account control in 310200), maternity per
+    ``maternity_fund_for`` — plus one entry per county for unmatched money (module
+    docstring); 3. post them in one ``entries_post_batch`` with the idempotency keys
+    ``collection:<batch>:<county|city>:<fund>[:unallocated]``; 4. call
+    ``enrollment.collection_files.services.collection_batch_mark_posted``, which credits the
+    per-person subledger, and refuse if it credited a different total than the control
+    received.
+
+    ``on`` is the effective date (default today); the entries post in its month. Returns the
+    entries, pooled fund first per county.
+    """
+    bulk_work_mem()
+    batch = (
+        CollectionBatch.objects.select_for_update().select_related("municipality").get(pk=batch.pk)
+    )
+    if batch.status != CollectionBatch.Status.READY:
+        raise ValidationError(
+            _("Collection batch %(batch)s (%(file)s) is already posted; nothing was posted."),
+            code="already_posted",
+            params={"batch": batch.pk, "file": batch.file_name},
+        )
+    municipality = batch.municipality
+    effective_date = on or timezone.localdate()
+    counties = {county.pk: county for county in County.objects.filter(municipality=municipality)}
+    groups, personal_total = _collection_groups(batch, counties, month_start(effective_date))
+    specs = _collection_specs(batch, groups, counties, effective_date)
     result = entries_post_batch(municipality=municipality, entries=specs, actor=actor)
-    collection_files_services.collection_batch_mark_posted(batch=batch, actor=actor)
+    collection_batch_mark_posted(batch=batch, actor=actor)
     credited = (
         PersonalAccountMovement.objects.filter(
             collection_batch=batch, reason=PersonalAccountMovement.Reason.CONTRIBUTION
@@ -232,13 +254,6 @@ def collection_batch_post(
         )
     entries = JournalEntry.objects.in_bulk(result.entry_ids)
     return [entries[pk] for pk in result.entry_ids]
-
-
-def collection_batches_ready(*, municipality: Municipality):
-    """The batches of ``municipality`` waiting to be posted, oldest first."""
-    return CollectionBatch.objects.filter(
-        municipality=municipality, status=CollectionBatch.Status.READY
-    ).order_by("imported_at", "pk")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,41 +297,13 @@ class RetireeCreditsResult:
     credited: int
 
 
-@transaction.atomic
-def retiree_credits_post(
-    *, municipality: Municipality, month: datetime.date, actor: User | None
-) -> RetireeCreditsResult:
-    """Move the retirees' monthly personal-account amounts of ``month`` from the pooled fund
-    to the personal-account control, per county, and credit each retiree's subledger.
-
-    Accounting (DOMAIN §11): employee insurance is one accounting entity whose pooled fund
-    (310100) and personal accounts (310200) this ledger keeps as two books, and no entry may
-    move money between books (N 三(四)1). The credit is a transfer out of the month's
-    pooled-fund premiums before they are remitted (N 三(四)3 remits the rest, so the income
-    account still ends the month at zero), booked as two entries per county:
-
-    1. 310100: the county's pooled-fund income account → the county's clearing account
-       (往来·划入个人账户);
-    2. 310200: the county's clearing account (往来·统筹基金划入) → the county's
-       personal-account control account.
-
-    The two clearing accounts mirror each other (their balances sum to zero). A county whose
-    month's pooled-fund income does not cover its credits is refused: the ledger never takes
-    an income account below zero, and nothing is posted.
-
-    Idempotent per municipality, month and county: only assessments not yet credited are
-    posted (keys ``retiree-credit:<city>:<month>:<county code>:<credited before>``), so a
-    second run adds nothing and a retiree assessed later is credited by a later run.
-    ``enrollment.services.personal_account_credit_retirees`` credits the subledger in the
-    same transaction; a different number of credits than posted rolls everything back.
-    """
-    validate_month_start(month)
-    bulk_work_mem()
-    clearing_accounts_open(municipality=municipality)
+def _retiree_credits_pending(*, municipality: Municipality, month: datetime.date) -> list[dict]:
+    """Per county (``county_id``), the ``total`` and number of ``people`` of the month's
+    retiree credits not yet credited."""
     credited = PersonalAccountMovement.objects.filter(
         assessment=OuterRef("pk"), reason=PersonalAccountMovement.Reason.RETIREE_CREDIT
     )
-    pending = list(
+    return list(
         Assessment.objects.filter(
             municipality=municipality, month=month, retiree_account_credit__gt=0
         )
@@ -325,8 +312,13 @@ def retiree_credits_post(
         .annotate(total=Sum("retiree_account_credit"), people=Count("pk"))
         .order_by("county_id")
     )
-    if not pending:
-        return RetireeCreditsResult(month=month, entries=[], credited=0)
+
+
+def _retiree_credit_specs(
+    *, municipality: Municipality, month: datetime.date, pending: list[dict]
+) -> list[EntrySpec]:
+    """The two entries per county of ``retiree_credits_post``, keyed by how many of the
+    county's retirees were credited for the month before."""
     done_before = dict(
         PersonalAccountMovement.objects.filter(
             person__municipality=municipality,
@@ -344,9 +336,8 @@ def retiree_credits_post(
     for row in pending:
         county = counties[row["county_id"]]
         total = round_money(row["total"])
-        key = f"retiree-credit:{municipality.code}:{month:%Y-%m}:{county.code}:" + str(
-            done_before.get(county.pk, 0)
-        )
+        before = done_before.get(county.pk, 0)
+        key = f"retiree-credit:{municipality.code}:{month:%Y-%m}:{county.code}:{before}"
         memo = f"{county.name} {month:%Y-%m} 退休人员个人账户划入 {row['people']} 人"
         income = _account(
             accounts, county.pk, Account.Owner.COUNTY, Account.Kind.INCOME, POOLED_FUND
@@ -381,11 +372,48 @@ def retiree_credits_post(
                     source_label=f"{month:%Y-%m}",
                 )
             )
+    return specs
+
+
+@transaction.atomic
+def retiree_credits_post(
+    *, municipality: Municipality, month: datetime.date, actor: User | None
+) -> RetireeCreditsResult:
+    """Move the retirees' monthly personal-account amounts of ``month`` from the pooled fund
+    to the personal-account control, per county, and credit each retiree's subledger.
+
+    Accounting (DOMAIN §11): employee insurance is one accounting entity whose pooled fund
+    (310100) and personal accounts (310200) this ledger keeps as two books, and no entry may
+    move money between books (N 三(四)1). The credit is a transfer out of the month's
+    pooled-fund premiums before they are remitted (N 三(四)3 remits the rest, so the income
+    account still ends the month at zero), booked as two entries per county:
+
+    1. 310100: the county's pooled-fund income account → the county's clearing account
+       (往来·划入个人账户);
+    2. 310200: the county's clearing account (往来·统筹基金划入) → the county's
+       personal-account control account.
+
+    The two clearing accounts mirror each other (their balances sum to zero). A county whose
+    month's pooled-fund income does not cover its credits is refused: the ledger never takes
+    an income account below zero, and nothing is posted.
+
+    Idempotent per municipality, month and county: only assessments not yet credited are
+    posted (keys ``retiree-credit:<city>:<month>:<county code>:<credited before>``), so a
+    second run adds nothing and a retiree assessed later is credited by a later run.
+    ``enrollment.personal_accounts.services.personal_account_credit_retirees`` credits the
+    subledger in the same transaction; a different number of credits than posted rolls
+    everything back.
+    """
+    validate_month_start(month)
+    bulk_work_mem()
+    clearing_accounts_open(municipality=municipality)
+    pending = _retiree_credits_pending(municipality=municipality, month=month)
+    if not pending:
+        return RetireeCreditsResult(month=month, entries=[], credited=0)
+    specs = _retiree_credit_specs(municipality=municipality, month=month, pending=pending)
     result = entries_post_batch(municipality=municipality, entries=specs, actor=actor)
     expected = sum(row["people"] for row in pending)
-    added = personal_accounts_services.personal_account_credit_retirees(
-        municipality=municipality, month=month, actor=actor
-    )
+    added = personal_account_credit_retirees(municipality=municipality, month=month, actor=actor)
     if added != expected and result.created:
         raise ValidationError(
             _(
@@ -406,44 +434,17 @@ def retiree_credits_post(
 # ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def top_up_book(
+def _top_up_specs(
     *,
     person: InsuredPerson,
+    employer: Employer | None,
     case: str,
     on: datetime.date,
-    actor: User | None,
-    employer: Employer | None = None,
-    months_paid: int = 0,
-    last_base: Decimal | None = None,
-    last_pension: Decimal | None = None,
-    birth_date: datetime.date | None = None,
-    bankruptcy_date: datetime.date | None = None,
-) -> list[JournalEntry]:
-    """Book the one-off top-up of N 三(二)3–4 that ``person`` (or ``employer``) paid on ``on``.
-
-    The amount is recomputed with ``enrollment.selectors.top_up_quote`` from the same inputs,
-    never taken from the client, and posted from the tax-bureau counterparty of the person's
-    county to the county's pooled-fund income account (310100) — never to a personal account.
-    A bankrupt employer's one-off critical-illness premium goes likewise to 910100.
-
-    One top-up per person and case: the key is ``top-up:<person>:<case>``; booking the same
-    inputs again returns the same entries, other inputs are refused (idempotency conflict).
-    """
-    if employer is not None and employer.municipality_id != person.municipality_id:
-        raise ValidationError({"employer": _("The employer is not of this city.")})
-    municipality = person.municipality
-    quote = top_ups.top_up_quote(
-        municipality=municipality,
-        case=case,
-        on=on,
-        months_paid=months_paid,
-        last_base=last_base,
-        last_pension=last_pension,
-        birth_date=birth_date or person.birth_date,
-        bankruptcy_date=bankruptcy_date or (employer.bankruptcy_date if employer else None),
-    )
-    accounts = _accounts(municipality)
+    quote: TopUpQuote,
+) -> list[EntrySpec]:
+    """One entry per fund the quote puts money into: the pooled fund, and the critical-illness
+    fund for a bankrupt employer's one-off premium."""
+    accounts = _accounts(person.municipality)
     payer = employer.name if employer is not None else person.name
     specs = []
     for fund, amount, label in (
@@ -473,6 +474,48 @@ def top_up_book(
                 source_label=f"{person.name} {case}",
             )
         )
+    return specs
+
+
+@transaction.atomic(durable=True)
+def top_up_book(
+    *,
+    person: InsuredPerson,
+    case: str,
+    on: datetime.date,
+    actor: User | None,
+    employer: Employer | None = None,
+    months_paid: int = 0,
+    last_base: Decimal | None = None,
+    last_pension: Decimal | None = None,
+    birth_date: datetime.date | None = None,
+    bankruptcy_date: datetime.date | None = None,
+) -> list[JournalEntry]:
+    """Book the one-off top-up of N 三(二)3–4 that ``person`` (or ``employer``) paid on ``on``.
+
+    The amount is recomputed with ``enrollment.contributions.top_ups.top_up_quote`` from the
+    same inputs, never taken from the client, and posted from the tax-bureau counterparty of
+    the person's county to the county's pooled-fund income account (310100) — never to a
+    personal account. A bankrupt employer's one-off critical-illness premium goes likewise to
+    910100.
+
+    One top-up per person and case: the key is ``top-up:<person>:<case>``; booking the same
+    inputs again returns the same entries, other inputs are refused (idempotency conflict).
+    """
+    if employer is not None and employer.municipality_id != person.municipality_id:
+        raise ValidationError({"employer": _("The employer is not of this city.")})
+    municipality = person.municipality
+    quote = top_up_quote(
+        municipality=municipality,
+        case=case,
+        on=on,
+        months_paid=months_paid,
+        last_base=last_base,
+        last_pension=last_pension,
+        birth_date=birth_date or person.birth_date,
+        bankruptcy_date=bankruptcy_date or (employer.bankruptcy_date if employer else None),
+    )
+    specs = _top_up_specs(person=person, employer=employer, case=case, on=on, quote=quote)
     if not specs:
         raise ValidationError(
             _("The top-up comes to nothing; there is nothing to book."), code="nothing_to_book"

@@ -1,4 +1,4 @@
-"""Routes of booking: pages (``urlpatterns``, in the app's namespace) and API
+"""Routes of the contribution bookings: pages (``urlpatterns``, in the app's namespace) and API
 (``api_urlpatterns``, under /api/)."""
 
 from django.urls import path
@@ -18,7 +18,7 @@ urlpatterns = [
     ),
     path(
         "collections/retiree-credits/",
-        views.RetireeCreditsPostView.as_view(),
+        views.CollectionPostingListView.as_view(),
         name="retiree_credits_post",
     ),
     path(

@@ -1,11 +1,6 @@
-"""The fund ledger: fund types, accounts, journal entries with their postings, closed months and
-the nightly ledger checks (DOMAIN §6, §11).
-
-Each fund type is its own book (财社〔2017〕144号 art. 39, N 三(四)1): every posting of an entry
-belongs to the entry's one fund, which composite foreign keys enforce on PostgreSQL. Entries
-and postings are append-only; a mistake is corrected by a reversal entry. Writes go through
-``funds.services`` only.
-"""
+"""Annual fund budgets with their standard lines, and the counties' expenditure quotas
+(N 三(四)1 and 3; DOMAIN §11). A budget moves draft → submitted → approved on its workflow
+(declared at the bottom); writes go through ``funds.budgets.services``."""
 
 from django.conf import settings
 from django.db import models
@@ -14,11 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from funds.ledger.models import FundType
 from pooling.core.money import MoneyField
+from pooling.core.workflow import Transition, Workflow
 from pooling.structure.models import County, Municipality
-
-# ---------------------------------------------------------------------------------------------
-# Budgets and expenditure quotas (N 三(四)1 and 3; issue 6 item 1)
-# ---------------------------------------------------------------------------------------------
 
 
 class BudgetLineCode(models.TextChoices):
@@ -53,8 +45,8 @@ INCOME_LINES = frozenset(
 
 class FundBudget(models.Model):
     """A municipality's annual budget of one fund: drafted and submitted by the city agency,
-    approved by the bureau after the people's congress (N 三(四)1). Writes go through
-    ``funds.budgets``."""
+    approved by the bureau after the people's congress (N 三(四)1), never by whoever submitted
+    it (``BUDGET_WORKFLOW``)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -172,3 +164,29 @@ class ExpenditureQuota(models.Model):
     @property
     def total(self):
         return self.amount + self.carried_forward
+
+
+BUDGET_WORKFLOW = Workflow(
+    FundBudget,
+    [
+        Transition(
+            "submit",
+            FundBudget.Status.DRAFT,
+            FundBudget.Status.SUBMITTED,
+            capability="funds.prepare_budget",
+            service="fund_budget_submit",
+            label=_("Submit to the bureau"),
+            verb=_("submitted"),
+        ),
+        Transition(
+            "approve",
+            FundBudget.Status.SUBMITTED,
+            FundBudget.Status.APPROVED,
+            capability="funds.approve_budget",
+            service="fund_budget_approve",
+            label=_("Approve the budget"),
+            verb=_("approved"),
+            not_by_submitter=True,
+        ),
+    ],
+)

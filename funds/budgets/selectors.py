@@ -1,31 +1,23 @@
-"""Annual fund budgets, county budgets and expenditure quotas (N 三(四)1 and 3; issue 6 item 1).
+"""Reads of fund budgets and expenditure quotas (N 三(四)1 and 3): each user's budgets and
+quotas, a budget's lines and totals, and what a county's quota has been spent on."""
 
-The city agency drafts a fund's annual budget with the standard lines (DOMAIN §11), splits its
-expenditure into county quotas and submits it; the bureau approves it (never the person who
-submitted it). At year close the unused part of a county's quota is carried into next year's
-quota when the ``quota_carry_forward`` rule in force on the year's last day says so.
-"""
-
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 
-from funds.budgets.models import INCOME_LINES, ExpenditureQuota, FundBudget
+from funds.budgets.models import INCOME_LINES, BudgetLine, ExpenditureQuota, FundBudget
 from funds.ledger.models import Account, FundType, JournalEntry, Posting
-from pooling.accounts.models import User
+from pooling.accounts.models import Role, User
 from pooling.core.access import scope_queryset
 from pooling.core.money import ZERO
 from pooling.structure.models import County
-
-# ---------------------------------------------------------------------------------------------
-# Reads
-# ---------------------------------------------------------------------------------------------
 
 
 def budgets_for(*, user: User) -> QuerySet[FundBudget]:
     """Budgets of the user's municipality (county officers read them too)."""
     queryset = FundBudget.objects.select_related("fund_type").prefetch_related("lines")
-    if getattr(user, "role", None) == "county_officer":
+    if getattr(user, "role", None) == Role.COUNTY_OFFICER:
         return queryset.filter(municipality=user.county.municipality_id)
     return scope_queryset(queryset, user, county_field=None)
 
@@ -42,6 +34,39 @@ def quota_for(*, county: County, year: int, fund_type: FundType) -> ExpenditureQ
 def budget_expenditure_total(*, budget: FundBudget) -> Decimal:
     """The sum of the budget's expenditure lines."""
     return sum((line.amount for line in budget.lines.all() if line.code not in INCOME_LINES), ZERO)
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    """A budget's lines grouped into income and expenditure with their totals, and the
+    county quotas split from it that the reader may see."""
+
+    income: list[BudgetLine]
+    expenditure: list[BudgetLine]
+    income_total: Decimal
+    expenditure_total: Decimal
+    quotas: list[ExpenditureQuota]
+    quota_total: Decimal
+
+
+def budget_summary(*, budget: FundBudget, user: User) -> BudgetSummary:
+    """What the budget page shows of ``budget`` to ``user`` (a county officer: their quota)."""
+    lines = list(budget.lines.all())
+    income = [line for line in lines if line.code in INCOME_LINES]
+    expenditure = [line for line in lines if line.code not in INCOME_LINES]
+    quotas = list(
+        quotas_for(user=user).filter(
+            municipality=budget.municipality, year=budget.year, fund_type=budget.fund_type
+        )
+    )
+    return BudgetSummary(
+        income=income,
+        expenditure=expenditure,
+        income_total=sum((line.amount for line in income), ZERO),
+        expenditure_total=budget_expenditure_total(budget=budget),
+        quotas=quotas,
+        quota_total=sum((quota.amount for quota in quotas), ZERO),
+    )
 
 
 def allocated_in_year(*, county: County, year: int, fund_type: FundType) -> Decimal:

@@ -1,9 +1,10 @@
-"""Annual fund budgets, county budgets and expenditure quotas (N 三(四)1 and 3; issue 6 item 1).
+"""Writes of annual fund budgets and county expenditure quotas (N 三(四)1 and 3).
 
 The city agency drafts a fund's annual budget with the standard lines (DOMAIN §11), splits its
 expenditure into county quotas and submits it; the bureau approves it (never the person who
-submitted it). At year close the unused part of a county's quota is carried into next year's
-quota when the ``quota_carry_forward`` rule in force on the year's last day says so.
+submitted it); both steps are transitions of ``BUDGET_WORKFLOW``. At year close the unused
+part of a county's quota is carried into next year's quota when the ``quota_carry_forward``
+rule in force on the year's last day says so.
 """
 
 import datetime
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from funds.budgets.models import (
+    BUDGET_WORKFLOW,
     BudgetLine,
     BudgetLineCode,
     ExpenditureQuota,
@@ -31,10 +33,6 @@ from pooling.core.money import ZERO, round_money
 from pooling.rules.selectors import rule_value
 from pooling.structure.models import County, Municipality
 
-# ---------------------------------------------------------------------------------------------
-# Writes
-# ---------------------------------------------------------------------------------------------
-
 
 def _require(actor: User, capability: str, municipality_id: int) -> None:
     if not has_capability(actor, capability) or actor.municipality_id != municipality_id:
@@ -46,25 +44,6 @@ def _money(value, field: str) -> Decimal:
     if amount < 0:
         raise ValidationError({field: _("An amount must not be negative.")})
     return amount
-
-
-def _transition(
-    budget: FundBudget, *, from_status: str, to_status: str, verb: str, **fields
-) -> tuple[FundBudget, dict | None]:
-    """Move ``budget`` from one status to the next as one conditional UPDATE: a concurrent
-    second click finds the status changed and is refused."""
-    before = snapshot(budget)
-    changed = FundBudget.objects.filter(pk=budget.pk, status=from_status).update(
-        status=to_status, **fields
-    )
-    budget.refresh_from_db()
-    if not changed:
-        raise ValidationError(
-            _("This budget is %(status)s; it cannot be %(verb)s."),
-            code="invalid_transition",
-            params={"status": budget.get_status_display(), "verb": verb},
-        )
-    return budget, before
 
 
 @transaction.atomic(durable=True)
@@ -111,52 +90,36 @@ def fund_budget_draft(
     return budget
 
 
-@transaction.atomic(durable=True)
-def fund_budget_submit(*, budget: FundBudget, actor: User) -> FundBudget:
-    """The agency submits a drafted budget for the bureau's approval."""
-    _require(actor, "funds.prepare_budget", budget.municipality_id)
-    budget, before = _transition(
-        budget,
-        from_status=FundBudget.Status.DRAFT,
-        to_status=FundBudget.Status.SUBMITTED,
-        verb=_("submitted"),
-        submitted_by=actor,
-        submitted_at=timezone.now(),
-    )
+def _budget_step(budget: FundBudget, action: str, *, actor: User, **fields) -> FundBudget:
+    """Take ``action`` of ``BUDGET_WORKFLOW`` on ``budget`` for ``actor``, who must hold the
+    step's capability in the budget's city; ``fields`` record who and when. One audit
+    event."""
+    _require(actor, BUDGET_WORKFLOW[action].capability, budget.municipality_id)
+    before = BUDGET_WORKFLOW.transition(budget, action, actor=actor, **fields)
     audit_record(
         actor=actor,
-        action="funds.budget_submit",
+        action=f"funds.budget_{action}",
         instance=budget,
         before=before,
         municipality=budget.municipality,
     )
     return budget
+
+
+@transaction.atomic(durable=True)
+def fund_budget_submit(*, budget: FundBudget, actor: User) -> FundBudget:
+    """The agency submits a drafted budget for the bureau's approval."""
+    return _budget_step(
+        budget, "submit", actor=actor, submitted_by=actor, submitted_at=timezone.now()
+    )
 
 
 @transaction.atomic(durable=True)
 def fund_budget_approve(*, budget: FundBudget, actor: User) -> FundBudget:
     """The bureau approves a submitted budget; whoever submitted it may not approve it."""
-    _require(actor, "funds.approve_budget", budget.municipality_id)
-    if budget.submitted_by_id == actor.pk:
-        raise ValidationError(
-            _("You submitted this budget; someone else must approve it."), code="same_person"
-        )
-    budget, before = _transition(
-        budget,
-        from_status=FundBudget.Status.SUBMITTED,
-        to_status=FundBudget.Status.APPROVED,
-        verb=_("approved"),
-        approved_by=actor,
-        approved_at=timezone.now(),
+    return _budget_step(
+        budget, "approve", actor=actor, approved_by=actor, approved_at=timezone.now()
     )
-    audit_record(
-        actor=actor,
-        action="funds.budget_approve",
-        instance=budget,
-        before=before,
-        municipality=budget.municipality,
-    )
-    return budget
 
 
 @transaction.atomic(durable=True)

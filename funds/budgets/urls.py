@@ -1,4 +1,4 @@
-"""Routes of budgets: its pages, in the app's namespace."""
+"""Routes of the budget and quota pages, in the app's namespace."""
 
 from django.urls import path
 
@@ -15,7 +15,7 @@ urlpatterns = [
         views.BudgetApproveView.as_view(),
         name="budget_approve",
     ),
-    path("budgets/<int:pk>/quotas/", views.QuotaSetView.as_view(), name="quota_set"),
+    path("budgets/<int:pk>/quotas/", views.BudgetDetailView.as_view(), name="quota_set"),
     path(
         "budgets/<int:pk>/carry-forward/",
         views.QuotaCarryForwardView.as_view(),

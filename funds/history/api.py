@@ -1,6 +1,6 @@
-"""REST API of historical balances, time deposits, release applications and deficit subsidies
-(N 三(四)5–6, J 二(五)2): the same services, capabilities and scoping as the pages. Another
-county's rows are 404; a refused write is 400 with field errors; auditors only read."""
+"""REST API of historical balances, time deposits and release applications (N 三(四)5): the
+same services, capabilities and scoping as the pages. Another county's rows are 404; a
+refused write is 400 with field errors; auditors only read."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -9,27 +9,19 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from funds.history import selectors, services
-from funds.history.models import TimeDeposit
+from funds.history.models import RELEASE_WORKFLOW, TimeDeposit
 from funds.history.serializers import (
-    ApplicationDecisionSerializer,
     HistoricalBalanceInputSerializer,
     HistoricalBalanceSerializer,
     ReleaseApplicationSerializer,
     ReleaseInputSerializer,
+    ReturnInputSerializer,
     TimeDepositSerializer,
 )
-from pooling.accounts.models import Role
-from pooling.core.access import has_capability
-from pooling.structure.models import County
+from pooling.core.api import scoped_input
+from pooling.structure.selectors import counties_for
 
 VIEW = "funds.view_history"
-
-
-def _counties(user):
-    queryset = County.objects.filter(municipality_id=user.municipality_id)
-    if user.role == Role.COUNTY_OFFICER:
-        queryset = queryset.filter(pk=user.county_id)
-    return queryset
 
 
 class HistoricalBalanceViewSet(
@@ -48,10 +40,9 @@ class HistoricalBalanceViewSet(
         request=HistoricalBalanceInputSerializer, responses={201: HistoricalBalanceSerializer}
     )
     def create(self, request):
-        serializer = HistoricalBalanceInputSerializer(data=request.data)
-        serializer.fields["county"].queryset = _counties(request.user)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = scoped_input(
+            HistoricalBalanceInputSerializer, request, {"county": counties_for(user=request.user)}
+        )
         balance = services.historical_balance_register(
             county=data["county"],
             fund_type=data["fund_code"],
@@ -72,32 +63,14 @@ class TimeDepositViewSet(viewsets.ReadOnlyModelViewSet):
         return TimeDeposit.objects.filter(balance__in=balances).order_by("maturity_date", "pk")
 
 
-class _DecidingViewSet(viewsets.GenericViewSet):
-    """Writes: ``create`` needs ``funds.apply_history``; ``decide`` the review or approval
-    capability of the step."""
+class ReleaseApplicationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Applications are created with ``funds.apply_history``; each step of their workflow
+    (``review``, ``approve``, ``return``) is open to whoever the workflow lets take it."""
 
     read_capability = VIEW
-
-    @property
-    def write_capability(self) -> str:
-        if getattr(self, "action", None) == "decide":
-            user = self.request.user
-            if has_capability(user, "funds.review_history"):
-                return "funds.review_history"
-            return "funds.approve_history"
-        return "funds.apply_history"
-
-    def _decision(self, request) -> dict:
-        serializer = ApplicationDecisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        step = serializer.validated_data["step"]
-        needed = "funds.approve_history" if step == "approve" else "funds.review_history"
-        if step != "return" and not has_capability(request.user, needed):
-            raise PermissionDenied
-        return serializer.validated_data
-
-
-class ReleaseApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _DecidingViewSet):
+    write_capability = "funds.apply_history"
     serializer_class = ReleaseApplicationSerializer
 
     def get_queryset(self):
@@ -105,22 +78,36 @@ class ReleaseApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     @extend_schema(request=ReleaseInputSerializer, responses={201: ReleaseApplicationSerializer})
     def create(self, request):
-        serializer = ReleaseInputSerializer(data=request.data)
-        serializer.fields["balance"].queryset = selectors.historical_balances_for(user=request.user)
-        serializer.is_valid(raise_exception=True)
-        application = services.release_apply(actor=request.user, **serializer.validated_data)
+        data = scoped_input(
+            ReleaseInputSerializer,
+            request,
+            {"balance": selectors.historical_balances_for(user=request.user)},
+        )
+        application = services.release_apply(actor=request.user, **data)
         return Response(
             ReleaseApplicationSerializer(application).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(
-        request=ApplicationDecisionSerializer, responses={200: ReleaseApplicationSerializer}
-    )
-    @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None):
-        application = self.get_object()
-        data = self._decision(request)
-        application = services.release_decide(
-            application=application, actor=request.user, step=data["step"], reason=data["reason"]
-        )
+    def _step(self, request, step: str, service, **params) -> Response:
+        if not RELEASE_WORKFLOW[step].allows(request.user):
+            raise PermissionDenied
+        application = service(application=self.get_object(), actor=request.user, **params)
         return Response(ReleaseApplicationSerializer(application).data)
+
+    @extend_schema(request=None, responses={200: ReleaseApplicationSerializer})
+    @action(detail=True, methods=["post"], write_capability=VIEW)
+    def review(self, request, pk=None):
+        return self._step(request, "review", services.release_review)
+
+    @extend_schema(request=None, responses={200: ReleaseApplicationSerializer})
+    @action(detail=True, methods=["post"], write_capability=VIEW)
+    def approve(self, request, pk=None):
+        return self._step(request, "approve", services.release_approve)
+
+    @extend_schema(request=ReturnInputSerializer, responses={200: ReleaseApplicationSerializer})
+    @action(
+        detail=True, methods=["post"], url_path="return", url_name="return", write_capability=VIEW
+    )
+    def return_(self, request, pk=None):
+        data = scoped_input(ReturnInputSerializer, request, {})
+        return self._step(request, "return", services.release_return, reason=data["reason"])

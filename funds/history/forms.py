@@ -1,9 +1,10 @@
-"""Forms of the historical-balance and deficit-subsidy pages (N 三(四)5–6)."""
+"""Forms of the historical-balance and release pages (N 三(四)5)."""
 
 import datetime
 from decimal import Decimal
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from funds.history.services import DepositInput
@@ -31,11 +32,9 @@ class HistoricalBalanceForm(forms.Form):
     )
     demand_deposit = _money(_("Demand deposit (yuan)"), min_value=0)
 
-    def __init__(self, *args, municipality=None, **kwargs):
+    def __init__(self, *args, counties: QuerySet[County], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = County.objects.filter(municipality=municipality).order_by(
-            "code"
-        )
+        self.fields["county"].queryset = counties.order_by("code")
         for row in range(DEPOSIT_ROWS):
             number = row + 1
             self.fields[f"deposit_{row}_amount"] = _money(
@@ -97,17 +96,9 @@ class ReleaseForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class DecisionForm(forms.Form):
-    """One step of an application: review, approve or return (with a reason)."""
+class ReturnForm(forms.Form):
+    """Returning an application: the reason is required."""
 
-    step = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[
-            ("review", _("Reviewed: pass to the bureau")),
-            ("approve", _("Approve")),
-            ("return", _("Return")),
-        ],
-    )
     reason = forms.CharField(
-        label=_("Reason for returning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for returning"), widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -1,11 +1,7 @@
-"""The fund ledger: fund types, accounts, journal entries with their postings, closed months and
-the nightly ledger checks (DOMAIN §6, §11).
-
-Each fund type is its own book (财社〔2017〕144号 art. 39, N 三(四)1): every posting of an entry
-belongs to the entry's one fund, which composite foreign keys enforce on PostgreSQL. Entries
-and postings are append-only; a mistake is corrected by a reversal entry. Writes go through
-``funds.services`` only.
-"""
+"""Historical balances with their time deposits, and the written applications to release part
+of a frozen balance (N 三(四)5, J 二(五)2). The application base and its review → approve
+steps (``application_transitions``) are shared with the deficit-subsidy applications of
+``settlement.yearend``; the release applications' workflow is declared at the bottom."""
 
 from django.conf import settings
 from django.db import models
@@ -14,12 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from funds.ledger.models import Account, FundType, JournalEntry
 from pooling.core.money import MoneyField
+from pooling.core.workflow import Transition, Workflow
 from pooling.structure.models import County, Municipality
-
-# ---------------------------------------------------------------------------------------------
-# Historical balances, release applications and deficit subsidies (N 三(四)5–6, J 二(五)2;
-# issue 8 items 1, 2 and 4). Writes go through ``funds.history`` and ``funds.deficits``.
-# ---------------------------------------------------------------------------------------------
 
 
 class ApplicationStatus(models.TextChoices):
@@ -117,7 +109,7 @@ class HistoricalBalance(models.Model):
 class TimeDeposit(models.Model):
     """A time deposit of a historical balance. ``planned_collection`` is the part of the
     city's share it pays when it matures (the demand deposit first, then deposits in order of
-    maturity); the beat job ``funds.tasks.historical_deposits_collect`` books it."""
+    maturity); the daily beat job ``funds.tasks.historical_deposits_collect`` books it."""
 
     balance = models.ForeignKey(
         HistoricalBalance,
@@ -234,3 +226,50 @@ def deficit_attachment_path(instance, filename: str) -> str:
     shared application base although deficit applications live in ``settlement.yearend``:
     migrations name it by this path."""
     return f"deficit-applications/{instance.county.code}/{instance.year}/{filename}"
+
+
+def application_transitions(*, noun: str, review: str, approve: str) -> list[Transition]:
+    """The steps of a written application (N 三(四)5–6): the city agency reviews (``review``
+    capability), the bureau approves (``approve``), either returns it with a reason; nobody
+    decides on what they submitted. ``noun`` names the services: ``<noun>_review``,
+    ``<noun>_approve``, ``<noun>_return``."""
+    return [
+        Transition(
+            "review",
+            ApplicationStatus.SUBMITTED,
+            ApplicationStatus.REVIEWED,
+            capability=review,
+            service=f"{noun}_review",
+            label=_("Review"),
+            verb=_("reviewed"),
+            not_by_submitter=True,
+        ),
+        Transition(
+            "approve",
+            ApplicationStatus.REVIEWED,
+            ApplicationStatus.APPROVED,
+            capability=approve,
+            service=f"{noun}_approve",
+            label=_("Approve"),
+            verb=_("approved"),
+            not_by_submitter=True,
+        ),
+        Transition(
+            "return",
+            (ApplicationStatus.SUBMITTED, ApplicationStatus.REVIEWED),
+            ApplicationStatus.RETURNED,
+            capability=(review, approve),
+            service=f"{noun}_return",
+            label=_("Return"),
+            verb=_("returned"),
+            not_by_submitter=True,
+        ),
+    ]
+
+
+RELEASE_WORKFLOW = Workflow(
+    ReleaseApplication,
+    application_transitions(
+        noun="release", review="funds.review_history", approve="funds.approve_history"
+    ),
+)

@@ -1,6 +1,5 @@
-"""REST API of historical balances, time deposits, release applications and deficit subsidies
-(N 三(四)5–6, J 二(五)2): the same services, capabilities and scoping as the pages. Another
-county's rows are 404; a refused write is 400 with field errors; auditors only read."""
+"""Serializers of the historical-balance, time-deposit and release-application API
+(N 三(四)5): read-only representations and the inputs of the writes."""
 
 from decimal import Decimal
 
@@ -73,11 +72,6 @@ class HistoricalBalanceInputSerializer(serializers.Serializer):
     deposits = DepositInputSerializer(many=True, required=False, default=list)
 
 
-class ApplicationDecisionSerializer(serializers.Serializer):
-    step = serializers.ChoiceField(choices=["review", "approve", "return"])
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-
-
 class ReleaseApplicationSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReleaseApplication
@@ -102,4 +96,8 @@ class ReleaseApplicationSerializer(serializers.ModelSerializer):
 class ReleaseInputSerializer(serializers.Serializer):
     balance = serializers.PrimaryKeyRelatedField(queryset=HistoricalBalance.objects.none())
     amount = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0.01"))
+    reason = serializers.CharField()
+
+
+class ReturnInputSerializer(serializers.Serializer):
     reason = serializers.CharField()

@@ -1,4 +1,5 @@
-"""Historical balances (历史结余) and their frozen part (N 三(四)5, DOMAIN §6; issue 8 item 1).
+"""Writes of historical balances (历史结余), their frozen part and its release (N 三(四)5,
+DOMAIN §6).
 
 N 三(四)5: each county's fund balance at the cut-over date (Jining: 2019-12-31) is brought
 under city management. 30 % (rule ``historical_balance_city_share``) is collected to the city
@@ -14,17 +15,20 @@ Booking (every movement an idempotent ledger entry):
 - **Frozen amount**: the account's ``frozen_amount`` rises by the whole balance and falls by
   each collection to the city, each approved release and each deficit subsidy taken from it.
   So it always equals the 70 % still unused plus the city's share still waiting for a time
-  deposit to mature: neither may be spent. ``funds.services`` refuses any posting that would
-  take the account below it, and PostgreSQL refuses it again (CHECK
+  deposit to mature: neither may be spent. ``funds.ledger.services`` refuses any posting that
+  would take the account below it, and PostgreSQL refuses it again (CHECK
   ``account_balance_not_below_frozen``).
 - **Collection to the city**: ``remittance`` entries from the county's fiscal special account
   to the finance bureau's fiscal special account (the city fund): the demand-deposit part at
   registration, each time deposit's planned part when the daily beat job finds it matured.
   The plan is fixed at registration: the demand deposit first, then the deposits in order of
   maturity.
-- **Release**: the county applies with amount and reason, the city agency reviews, the bureau
-  approves (no one decides what they submitted); approval lowers the frozen amount, leaving
-  the money in the account for the county to use through the ordinary flows.
+- **Release**: the county applies with amount and reason (``release_apply``), the city agency
+  reviews (``release_review``), the bureau approves (``release_approve``); either may return
+  it with a reason (``release_return``), and no one decides what they submitted
+  (``RELEASE_WORKFLOW``). Approval lowers the frozen amount, leaving the money in the account
+  for the county to use through the ordinary flows. The deficit subsidies of
+  ``settlement.yearend`` take the frozen part the same way (``frozen_release``).
 """
 
 import datetime
@@ -38,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from funds.history.models import (
+    RELEASE_WORKFLOW,
     ApplicationStatus,
     HistoricalBalance,
     ReleaseApplication,
@@ -49,6 +54,7 @@ from funds.ledger.services import PostingLine, entry_post
 from pooling.accounts.models import Role, User
 from pooling.core.audit import audit_record
 from pooling.core.money import ZERO, month_start, round_money
+from pooling.core.workflow import workflow_for
 from pooling.rules.selectors import rule_value
 from pooling.structure.models import County, Municipality
 
@@ -119,21 +125,16 @@ def _refuse(field: str, message: str, **params) -> None:
     raise ValidationError({field: ValidationError(message, params=params)})
 
 
-@transaction.atomic
-def historical_balance_register(
+def _check_registration(
     *,
     county: County,
     fund_type: FundType,
     cutover_date: datetime.date,
     demand_deposit: Decimal,
     deposits: list[DepositInput],
-    actor: User | None,
-    today: datetime.date | None = None,
-) -> HistoricalBalance:
-    """Register a county's balance of one fund at the cut-over date: book it into the county's
-    fiscal special account, freeze it, plan the city's share and collect the demand-deposit
-    part at once (module docstring). One balance per county and fund."""
-    today = today or timezone.localdate()
+) -> None:
+    """Refuse a negative demand deposit, a time deposit without amount or bank or maturing by
+    the cut-over date, and a second balance of the same county and fund."""
     if demand_deposit is None or demand_deposit < 0:
         _refuse("demand_deposit", _("The demand deposit cannot be negative."))
     for deposit in deposits:
@@ -154,31 +155,16 @@ def historical_balance_register(
             county=county.name,
             fund=fund_type.name,
         )
-    demand = round_money(demand_deposit)
-    total = demand + sum((round_money(d.amount) for d in deposits), ZERO)
-    if total <= 0:
-        _refuse("demand_deposit", _("A historical balance above zero is needed."))
-    municipality = county.municipality
-    # The share in force when the balance is registered and collected.
-    rate = rule_value(
-        municipality=municipality, key="historical_balance_city_share", on=today, county=county
-    )
-    city_share = round_money(total * rate)
-    account = _county_account(county, Account.Kind.FISCAL_SPECIAL, fund_type)
-    balance = HistoricalBalance.objects.create(
-        municipality=municipality,
-        county=county,
-        fund_type=fund_type,
-        cutover_date=cutover_date,
-        demand_deposit=demand,
-        total=total,
-        city_share_rate=rate,
-        city_share=city_share,
-        account=account,
-        registered_by=actor,
-    )
-    from_demand = min(demand, city_share)
-    remaining = city_share - from_demand
+
+
+def _deposits_plan(
+    *, balance: HistoricalBalance, demand: Decimal, deposits: list[DepositInput]
+) -> Decimal:
+    """Store the time deposits with the part of the city's share each pays at maturity: the
+    demand deposit pays first, then the deposits in order of maturity. Returns the part the
+    demand deposit pays now."""
+    from_demand = min(demand, balance.city_share)
+    remaining = balance.city_share - from_demand
     for deposit in sorted(deposits, key=lambda d: d.maturity_date):
         planned = min(round_money(deposit.amount), remaining)
         remaining -= planned
@@ -190,13 +176,22 @@ def historical_balance_register(
             reference=deposit.reference.strip(),
             planned_collection=planned,
         )
+    return from_demand
+
+
+def _opening_book(
+    *, balance: HistoricalBalance, actor: User | None, today: datetime.date
+) -> JournalEntry:
+    """Book the whole balance from the county government's counterparty account into the
+    county's fiscal special account and freeze it there (module docstring)."""
+    county, fund_type = balance.county, balance.fund_type
     month, effective = _posting_dates(today)
     opening = entry_post(
-        municipality=municipality,
+        municipality=balance.municipality,
         kind=JournalEntry.Kind.OPENING_BALANCE,
         month=month,
         effective_date=effective,
-        memo=f"{cutover_date:%Y-%m-%d} 历史结余 · {county.name} · {fund_type.name}",
+        memo=f"{balance.cutover_date:%Y-%m-%d} 历史结余 · {county.name} · {fund_type.name}",
         actor=actor,
         idempotency_key=f"history:{balance.pk}:opening",
         lines=[
@@ -204,16 +199,71 @@ def historical_balance_register(
                 account=_county_account(
                     county, Account.Kind.COUNTERPARTY, fund_type, Account.Owner.COUNTY_GOVERNMENT
                 ),
-                amount=-total,
+                amount=-balance.total,
             ),
-            PostingLine(account=account, amount=total),
+            PostingLine(account=balance.account, amount=balance.total),
         ],
         source=balance,
         source_label=str(balance),
     )
     balance.opening_entry = opening
     balance.save(update_fields=["opening_entry"])
-    Account.objects.filter(pk=account.pk).update(frozen_amount=F("frozen_amount") + total)
+    Account.objects.filter(pk=balance.account_id).update(
+        frozen_amount=F("frozen_amount") + balance.total
+    )
+    return opening
+
+
+@transaction.atomic(durable=True)
+def historical_balance_register(
+    *,
+    county: County,
+    fund_type: FundType,
+    cutover_date: datetime.date,
+    demand_deposit: Decimal,
+    deposits: list[DepositInput],
+    actor: User | None,
+    today: datetime.date | None = None,
+) -> HistoricalBalance:
+    """Register a county's balance of one fund at the cut-over date (N 三(四)5; module
+    docstring). One balance per county and fund.
+
+    Steps: 1. check the inputs; 2. store the balance with the city's share at the rate of
+    ``historical_balance_city_share`` in force ``today``; 3. store the time deposits with the
+    part of the share each pays at maturity; 4. book the whole balance into the county's
+    fiscal special account and freeze it; 5. collect the demand deposit's part to the city
+    at once.
+    """
+    today = today or timezone.localdate()
+    _check_registration(
+        county=county,
+        fund_type=fund_type,
+        cutover_date=cutover_date,
+        demand_deposit=demand_deposit,
+        deposits=deposits,
+    )
+    demand = round_money(demand_deposit)
+    total = demand + sum((round_money(d.amount) for d in deposits), ZERO)
+    if total <= 0:
+        _refuse("demand_deposit", _("A historical balance above zero is needed."))
+    municipality = county.municipality
+    rate = rule_value(
+        municipality=municipality, key="historical_balance_city_share", on=today, county=county
+    )
+    balance = HistoricalBalance.objects.create(
+        municipality=municipality,
+        county=county,
+        fund_type=fund_type,
+        cutover_date=cutover_date,
+        demand_deposit=demand,
+        total=total,
+        city_share_rate=rate,
+        city_share=round_money(total * rate),
+        account=_county_account(county, Account.Kind.FISCAL_SPECIAL, fund_type),
+        registered_by=actor,
+    )
+    from_demand = _deposits_plan(balance=balance, demand=demand, deposits=deposits)
+    _opening_book(balance=balance, actor=actor, today=today)
     if from_demand > 0:
         _collect(
             balance=balance,
@@ -228,7 +278,11 @@ def historical_balance_register(
         actor=actor,
         action="funds.historical_balance_register",
         instance=balance,
-        after={"total": str(total), "city_share": str(city_share), "from_demand": str(from_demand)},
+        after={
+            "total": str(total),
+            "city_share": str(balance.city_share),
+            "from_demand": str(from_demand),
+        },
         municipality=municipality,
         county=county,
     )
@@ -301,10 +355,7 @@ def frozen_release(*, balance: HistoricalBalance, amount: Decimal) -> None:
     Account.objects.filter(pk=locked.account_id).update(frozen_amount=F("frozen_amount") - amount)
 
 
-# --- Release applications -------------------------------------------------------------------
-
-
-@transaction.atomic
+@transaction.atomic(durable=True)
 def release_apply(
     *, balance: HistoricalBalance, amount: Decimal, reason: str, actor: User
 ) -> ReleaseApplication:
@@ -341,62 +392,65 @@ def release_apply(
     return application
 
 
-def _lock(model, application):
-    return model.objects.select_for_update().get(pk=application.pk)
-
-
-def application_step(application, *, actor: User, step: str, reason: str = ""):
-    """Advance a (release or deficit) application one step, recording actor and time:
-    ``review`` (agency: submitted → reviewed), ``approve`` (bureau: reviewed → approved) or
-    ``return`` (agency or bureau, with a reason). No one reviews, approves or returns what they
-    submitted. Returns the locked, updated row; the caller books what approval means."""
-    if application.submitted_by_id == actor.pk:
-        _refuse("status", _("No one may review or approve an application they submitted."))
-    now = timezone.now()
-    status = application.status
-    if step == "review":
-        if status != ApplicationStatus.SUBMITTED:
-            _refuse("status", _("Only a submitted application can be reviewed."))
-        application.status = ApplicationStatus.REVIEWED
-        application.reviewed_by, application.reviewed_at = actor, now
-    elif step == "approve":
-        if status != ApplicationStatus.REVIEWED:
-            _refuse("status", _("Only an application the agency has reviewed can be approved."))
-        application.status = ApplicationStatus.APPROVED
-        application.decided_by, application.decided_at = actor, now
-    elif step == "return":
-        if status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.REVIEWED):
-            _refuse("status", _("Only an open application can be returned."))
-        if not reason.strip():
-            _refuse("return_reason", _("Say why the application is returned."))
-        application.status = ApplicationStatus.RETURNED
-        application.return_reason = reason.strip()
-        if status == ApplicationStatus.SUBMITTED:
-            application.reviewed_by, application.reviewed_at = actor, now
-        else:
-            application.decided_by, application.decided_at = actor, now
-    else:  # pragma: no cover - programming error
-        raise ValueError(step)
-    application.save()
-    return application
-
-
-@transaction.atomic
-def release_decide(
-    *, application: ReleaseApplication, actor: User, step: str, reason: str = ""
-) -> ReleaseApplication:
-    """Review, approve or return a release application; approval lowers the frozen amount."""
-    application = application_step(
-        _lock(ReleaseApplication, application), actor=actor, step=step, reason=reason
+def application_return(application, *, actor: User, reason: str) -> dict | None:
+    """Take the ``return`` step of a written (release or deficit) application's workflow
+    (``funds.history.models.application_transitions``): the agency returns a submitted
+    application and is recorded as its reviewer, the bureau a reviewed one and is recorded as
+    its decider; the reason is required. Runs inside the caller's transaction and returns the
+    snapshot from before, for the audit event."""
+    reason = (reason or "").strip()
+    if not reason:
+        _refuse("return_reason", _("Say why the application is returned."))
+    locked = type(application).objects.select_for_update().only("status").get(pk=application.pk)
+    step = "reviewed" if locked.status == ApplicationStatus.SUBMITTED else "decided"
+    return workflow_for(application).transition(
+        application,
+        "return",
+        actor=actor,
+        return_reason=reason,
+        **{f"{step}_by": actor, f"{step}_at": timezone.now()},
     )
-    if application.status == ApplicationStatus.APPROVED:
-        frozen_release(balance=application.balance, amount=application.amount)
+
+
+def _release_audit(application: ReleaseApplication, action: str, before, actor: User) -> None:
+    """The one audit event of a step of a release application."""
     audit_record(
         actor=actor,
-        action=f"funds.release_{step}",
+        action=f"funds.release_{action}",
         instance=application,
-        after={"status": application.status},
+        before=before,
         municipality=application.municipality,
         county=application.county,
     )
+
+
+@transaction.atomic(durable=True)
+def release_review(*, application: ReleaseApplication, actor: User) -> ReleaseApplication:
+    """The city agency has checked a submitted application and passes it to the bureau."""
+    before = RELEASE_WORKFLOW.transition(
+        application, "review", actor=actor, reviewed_by=actor, reviewed_at=timezone.now()
+    )
+    _release_audit(application, "review", before, actor)
+    return application
+
+
+@transaction.atomic(durable=True)
+def release_approve(*, application: ReleaseApplication, actor: User) -> ReleaseApplication:
+    """The bureau approves a reviewed application: the frozen amount falls by the amount
+    released, refused when less is left (N 三(四)5)."""
+    before = RELEASE_WORKFLOW.transition(
+        application, "approve", actor=actor, decided_by=actor, decided_at=timezone.now()
+    )
+    frozen_release(balance=application.balance, amount=application.amount)
+    _release_audit(application, "approve", before, actor)
+    return application
+
+
+@transaction.atomic(durable=True)
+def release_return(
+    *, application: ReleaseApplication, actor: User, reason: str
+) -> ReleaseApplication:
+    """The agency or the bureau returns an open application with ``reason``."""
+    before = application_return(application, actor=actor, reason=reason)
+    _release_audit(application, "return", before, actor)
     return application

@@ -1,5 +1,5 @@
-"""Routes of history: pages (``urlpatterns``, in the app's namespace) and API
-(``api_urlpatterns``, under /api/)."""
+"""Routes of historical balances and release applications: pages (``urlpatterns``, in the
+app's namespace) and API (``api_urlpatterns``, under /api/)."""
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter
@@ -11,9 +11,19 @@ urlpatterns = [
     path("history/new/", views.HistoryRegisterView.as_view(), name="history_register"),
     path("history/<int:pk>/", views.HistoryDetailView.as_view(), name="history_detail"),
     path(
-        "history/releases/<int:pk>/decide/",
-        views.ReleaseDecideView.as_view(),
-        name="release_decide",
+        "history/releases/<int:pk>/review/",
+        views.ReleaseReviewView.as_view(),
+        name="release_review",
+    ),
+    path(
+        "history/releases/<int:pk>/approve/",
+        views.ReleaseApproveView.as_view(),
+        name="release_approve",
+    ),
+    path(
+        "history/releases/<int:pk>/return/",
+        views.ReleaseReturnView.as_view(),
+        name="release_return",
     ),
 ]
 

@@ -1,41 +1,24 @@
-"""Pages of historical balances, release applications and deficit subsidies (N 三(四)5–6,
-J 二(五)2). Thin: they call ``funds.history`` / ``funds.deficits`` and show their refusals.
-Another county's rows are a 404 for a county officer; auditors only read."""
+"""Pages of historical balances and their release applications (N 三(四)5): the agency
+registers a balance, the county applies to release part of its frozen 70 %, the agency
+reviews and the bureau approves, either returns it with a reason. Another county's rows are a
+404 for a county officer; auditors only read."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from funds.history import selectors, services
-from funds.history.forms import DecisionForm, HistoricalBalanceForm, ReleaseForm
-from pooling.accounts.models import Role
-from pooling.core.access import has_capability
-from pooling.core.views import CapabilityRequiredMixin, add_service_errors
-from pooling.structure.models import County
+from funds.history.forms import HistoricalBalanceForm, ReleaseForm, ReturnForm
+from funds.history.models import RELEASE_WORKFLOW, HistoricalBalance, ReleaseApplication
+from pooling.core.views import CapabilityRequiredMixin, ServiceFormView, TransitionView
+from pooling.core.workflow import Transition
+from pooling.structure.selectors import counties_for
 
 VIEW = "funds.view_history"
 REGISTER = "funds.register_history"
 APPLY = "funds.apply_history"
-
-
-def _counties(user):
-    queryset = County.objects.filter(municipality_id=user.municipality_id).order_by("code")
-    if user.role == Role.COUNTY_OFFICER:
-        queryset = queryset.filter(pk=user.county_id)
-    return queryset
-
-
-def _may_decide(user) -> bool:
-    return has_capability(user, "funds.review_history") or has_capability(
-        user, "funds.approve_history"
-    )
-
-
-def _decide_capability(step: str) -> str:
-    return "funds.approve_history" if step == "approve" else "funds.review_history"
 
 
 class HistoryListView(CapabilityRequiredMixin, View):
@@ -46,116 +29,114 @@ class HistoryListView(CapabilityRequiredMixin, View):
         context = {
             "balances": selectors.historical_balances_for(user=user),
             "releases": selectors.release_applications_for(user=user)[:100],
-            "may_register": has_capability(user, REGISTER),
         }
         return render(request, "funds/history/list.html", context)
 
 
-class HistoryRegisterView(CapabilityRequiredMixin, View):
+class HistoryRegisterView(ServiceFormView):
     capability = write_capability = REGISTER
+    template_name = "funds/history/register.html"
+    heading = gettext_lazy("Register a historical balance")
+    success_message = gettext_lazy("The historical balance was registered and booked.")
+    cancel_url_name = "funds:history_list"
 
-    def _render(self, request, form, status=200):
-        return render(request, "funds/history/form.html", {"form": form}, status=status)
+    def get_form(self, data=None, files=None) -> HistoricalBalanceForm:
+        return HistoricalBalanceForm(data, counties=counties_for(user=self.request.user))
 
-    def get(self, request):
-        return self._render(request, HistoricalBalanceForm(municipality=request.user.municipality))
-
-    def post(self, request):
-        form = HistoricalBalanceForm(request.POST, municipality=request.user.municipality)
-        if not form.is_valid():
-            return self._render(request, form, status=400)
+    def perform(self, form: HistoricalBalanceForm) -> HistoricalBalance:
         data = form.cleaned_data
-        try:
-            balance = services.historical_balance_register(
-                county=data["county"],
-                fund_type=data["fund_type"],
-                cutover_date=data["cutover_date"],
-                demand_deposit=data["demand_deposit"],
-                deposits=form.deposits(),
-                actor=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self._render(request, form, status=400)
-        messages.success(request, _("The historical balance was registered and booked."))
-        return redirect("funds:history_detail", pk=balance.pk)
+        return services.historical_balance_register(
+            county=data["county"],
+            fund_type=data["fund_type"],
+            cutover_date=data["cutover_date"],
+            demand_deposit=data["demand_deposit"],
+            deposits=form.deposits(),
+            actor=self.request.user,
+        )
+
+    def get_success_url(self, result: HistoricalBalance) -> str:
+        return reverse("funds:history_detail", args=[result.pk])
 
 
-class HistoryDetailView(CapabilityRequiredMixin, View):
+class HistoryDetailView(ServiceFormView):
+    """A balance with its deposits and release applications, each with the buttons the user
+    may use; its form applies for a release (errors next to the fields)."""
+
     capability = VIEW
     write_capability = APPLY
+    template_name = "funds/history/detail.html"
+    success_message = gettext_lazy("The release application was submitted.")
 
-    def _render(self, request, balance, form=None, status=200):
-        user = request.user
-        may_apply = has_capability(user, APPLY) and (
-            user.role != Role.COUNTY_OFFICER or user.county_id == balance.county_id
+    @cached_property
+    def balance(self) -> HistoricalBalance:
+        return get_object_or_404(
+            selectors.historical_balances_for(user=self.request.user), pk=self.kwargs["pk"]
         )
-        context = {
-            "balance": balance,
-            "deposits": balance.deposits.select_related("collection_entry"),
-            "releases": balance.releases.select_related(
-                "submitted_by", "reviewed_by", "decided_by"
-            ),
-            "form": form or (ReleaseForm() if may_apply else None),
-            "today": timezone.localdate(),
-        }
-        return render(request, "funds/history/detail.html", context, status=status)
 
-    def _balance(self, request, pk):
-        return get_object_or_404(selectors.historical_balances_for(user=request.user), pk=pk)
+    def get_form(self, data=None, files=None) -> ReleaseForm:
+        return ReleaseForm(data)
 
-    def get(self, request, pk):
-        return self._render(request, self._balance(request, pk))
+    def get_context_data(self, **context):
+        balance = self.balance
+        return super().get_context_data(
+            balance=balance,
+            deposits=balance.deposits.select_related("collection_entry"),
+            releases=balance.releases.select_related("submitted_by", "reviewed_by", "decided_by"),
+            **context,
+        )
 
-    def post(self, request, pk):
-        balance = self._balance(request, pk)
-        form = ReleaseForm(request.POST)
-        if not form.is_valid():
-            return self._render(request, balance, form, status=400)
-        try:
-            services.release_apply(balance=balance, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self._render(request, balance, form, status=400)
-        messages.success(request, _("The release application was submitted."))
-        return redirect("funds:history_detail", pk=balance.pk)
+    def perform(self, form: ReleaseForm) -> ReleaseApplication:
+        return services.release_apply(
+            balance=self.balance, actor=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self, result: ReleaseApplication) -> str:
+        return reverse("funds:history_detail", args=[self.balance.pk])
 
 
-class ReleaseDecideView(CapabilityRequiredMixin, View):
+class _ReleaseStepView(TransitionView):
+    """One step of a release application's workflow; the buttons on the balance's page post
+    here."""
+
     capability = VIEW
-    write_capability = "funds.review_history"
+    detail_url_name = "funds:history_detail"
 
-    def dispatch(self, request, *args, **kwargs):
-        # The bureau approves without the review capability; the step decides below.
-        if request.method == "POST" and _may_decide(request.user):
-            self.write_capability = (
-                "funds.review_history"
-                if has_capability(request.user, "funds.review_history")
-                else "funds.approve_history"
-            )
-        return super().dispatch(request, *args, **kwargs)
+    @property
+    def transition(self) -> Transition:
+        return RELEASE_WORKFLOW[self.action]
 
-    def post(self, request, pk):
-        application = get_object_or_404(
-            selectors.release_applications_for(user=request.user), pk=pk
+    def get_queryset(self):
+        return selectors.release_applications_for(user=self.request.user)
+
+    def detail_pk(self) -> int:
+        return self.object.balance_id
+
+
+class ReleaseReviewView(_ReleaseStepView):
+    action = "review"
+    success_message = gettext_lazy("The application was passed to the bureau.")
+
+    def perform(self, form):
+        return services.release_review(application=self.object, actor=self.request.user)
+
+
+class ReleaseApproveView(_ReleaseStepView):
+    action = "approve"
+    success_message = gettext_lazy("The release was approved.")
+
+    def perform(self, form):
+        return services.release_approve(application=self.object, actor=self.request.user)
+
+
+class ReleaseReturnView(_ReleaseStepView):
+    action = "return"
+    success_message = gettext_lazy("The application was returned.")
+
+    form_class = ReturnForm
+
+    def perform(self, form: ReturnForm):
+        return services.release_return(
+            application=self.object,
+            actor=self.request.user,
+            reason=form.cleaned_data["reason"],
         )
-        form = DecisionForm(request.POST)
-        if form.is_valid():
-            step = form.cleaned_data["step"]
-            if not has_capability(request.user, _decide_capability(step)) and step != "return":
-                messages.error(request, _("You may not take this step."))
-            else:
-                try:
-                    services.release_decide(
-                        application=application,
-                        actor=request.user,
-                        step=step,
-                        reason=form.cleaned_data["reason"],
-                    )
-                    messages.success(request, _("The application was updated."))
-                except ValidationError as error:
-                    for message in error.messages:
-                        messages.error(request, message)
-        else:
-            messages.error(request, _("Choose a decision."))
-        return redirect("funds:history_detail", pk=application.balance_id)

@@ -1,7 +1,7 @@
-"""REST API of the fund ledger (issue 3 item 8): read-only, except the contribution
-bookings at the end (issue 4 items 7, 8, 10), which call ``funds.collections``; there is no
-endpoint for free-form entries. Same capabilities and scoping as the pages; cursor
-pagination stays fast at millions of rows."""
+"""REST API of the fund ledger: accounts, entries and postings, read-only (money moves only
+through the bookings of ``funds.booking`` and the other services; there is no endpoint for
+free-form entries). Same capabilities and scoping as the pages; cursor pagination stays fast
+at millions of rows."""
 
 from rest_framework import viewsets
 from rest_framework.pagination import CursorPagination

@@ -4,7 +4,7 @@ the nightly ledger checks (DOMAIN §6, §11).
 Each fund type is its own book (财社〔2017〕144号 art. 39, N 三(四)1): every posting of an entry
 belongs to the entry's one fund, which composite foreign keys enforce on PostgreSQL. Entries
 and postings are append-only; a mistake is corrected by a reversal entry. Writes go through
-``funds.services`` only.
+``funds.ledger.services`` only.
 """
 
 from django.conf import settings
@@ -19,7 +19,7 @@ from pooling.structure.models import County, Municipality
 
 # National fund codes (医保 fund_pay_type, DOMAIN §11) and local codes in the 9xxxxx range, which
 # the national dictionary does not use, for the funds it has no code for. The data migration
-# 0002 loads the same rows; ``funds.services.fund_types_ensure`` restores them when missing.
+# 0002 loads the same rows; ``funds.ledger.services.fund_types_ensure`` restores them when missing.
 FUND_TYPE_DEFAULTS: tuple[tuple[str, str, str], ...] = (
     ("310100", "职工基本医疗保险统筹基金", "Employee pooled fund"),
     ("310200", "职工基本医疗保险个人账户", "Employee personal accounts"),
@@ -93,7 +93,8 @@ class Account(models.Model):
     allow_negative = models.BooleanField(_("may go negative"), default=False)
     balance = MoneyField(_("balance"), default=0)
     # The part of the balance no movement may touch: a county's frozen historical balance
-    # (N 三(四)5), lowered only by funds.history (collection, approved release, deficit use).
+    # (N 三(四)5), lowered only by ``funds.history.services`` (collection to the city,
+    # approved release, deficit subsidy).
     frozen_amount = MoneyField(_("frozen amount"), default=0)
 
     class Meta:
@@ -111,7 +112,7 @@ class Account(models.Model):
                 condition=Q(county__isnull=True),
                 name="account_unique_city_wide",
             ),
-            # Enforced by the database even under concurrent posting (issue 3 item 4).
+            # Enforced by the database even under concurrent posting.
             models.CheckConstraint(
                 condition=Q(allow_negative=True) | Q(balance__gte=0),
                 name="account_balance_not_negative",

@@ -1,6 +1,7 @@
 """Reads of the fund ledger shared by pages, the API, exports, tasks and later apps."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,6 +17,8 @@ from pooling.structure.models import County, Municipality
 
 # How many differences of each sort a verification report lists in full.
 REPORT_LIMIT = 50
+# Rows read per round trip when an export streams a list.
+EXPORT_CHUNK = 2000
 
 
 def account_for(
@@ -171,6 +174,62 @@ def entries_page(
 
 
 # ---------------------------------------------------------------------------------------------
+# Export rows (the pages' CSV and XLSX downloads, in the order of their headers)
+# ---------------------------------------------------------------------------------------------
+
+
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
+
+
+def statement_export_rows(
+    *,
+    account: Account,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> Iterator[tuple]:
+    """The statement's postings as (effective date, entry, kind, memo, amount, balance
+    after), streamed."""
+    kinds = _labels(JournalEntry.Kind.choices)
+    rows = statement_postings(account=account, date_from=date_from, date_to=date_to).values_list(
+        "effective_date", "entry_id", "entry__kind", "entry__memo", "amount", "balance_after"
+    )
+    for day, entry_id, kind, memo, amount, balance in rows.iterator(chunk_size=EXPORT_CHUNK):
+        yield day, entry_id, kinds[kind], memo, amount, balance
+
+
+def entry_export_rows(entries: QuerySet[JournalEntry]) -> Iterator[tuple]:
+    """``entries`` newest first as (entry, effective date, month, fund, kind, memo, source,
+    actor, reversed entry), streamed."""
+    kinds = _labels(JournalEntry.Kind.choices)
+    rows = entries.order_by("-id").values_list(
+        "pk",
+        "effective_date",
+        "month",
+        "fund_type__code",
+        "kind",
+        "memo",
+        "source_label",
+        "actor__username",
+        "reverses_id",
+    )
+    for pk, day, month, code, kind, memo, label, actor, reverses in rows.iterator(
+        chunk_size=EXPORT_CHUNK
+    ):
+        yield (
+            pk,
+            day,
+            month.strftime("%Y-%m"),
+            code,
+            kinds[kind],
+            memo,
+            label,
+            actor or "",
+            reverses or "",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
 # Verification
 # ---------------------------------------------------------------------------------------------
 
@@ -243,7 +302,7 @@ class LedgerReport:
 
 
 def ledger_verify(*, municipality: Municipality | None = None) -> LedgerReport:
-    """Recompute the ledger from its postings (issue 3 item 5), set-based:
+    """Recompute the ledger from its postings, set-based (the nightly check and ``verify_ledger``):
 
     1. every account's balance equals the sum of its postings;
     2. every posting's ``balance_after`` equals the running sum of its account's postings in
@@ -253,7 +312,7 @@ def ledger_verify(*, municipality: Municipality | None = None) -> LedgerReport:
     4. every fund's debits equal its credits;
     5. no account that may not go negative is below zero;
     6. every county's personal-account control account equals the sum of its people's
-       personal-account subledger (issue 4 item 8).
+       personal-account subledger.
     """
     report = LedgerReport()
     accounts = Account.objects.all()

@@ -1,7 +1,4 @@
-"""REST API of the fund ledger (issue 3 item 8): read-only, except the contribution
-bookings at the end (issue 4 items 7, 8, 10), which call ``funds.collections``; there is no
-endpoint for free-form entries. Same capabilities and scoping as the pages; cursor
-pagination stays fast at millions of rows."""
+"""Read-only serializers of the fund ledger's accounts, entries and postings."""
 
 from rest_framework import serializers
 

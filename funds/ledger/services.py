@@ -5,7 +5,8 @@ The rules (DOMAIN §6, §11; 财社〔2017〕144号 arts. 39–42):
 
 - each fund is its own book: all postings of an entry belong to one fund;
 - an entry's postings sum to zero and no posting is zero;
-- an account that may not go negative never does;
+- an account that may not go negative never does, and one holding a frozen historical
+  balance is not taken below it (N 三(四)5);
 - a closed month accepts no postings (DOMAIN §10);
 - an idempotency key is posted once: the same key with the same inputs returns the first
   entry, with other inputs it is refused.
@@ -13,8 +14,9 @@ The rules (DOMAIN §6, §11; 财社〔2017〕144号 arts. 39–42):
 The services enforce these on every database. On PostgreSQL the database enforces them again
 (migration 0003: constraint triggers, composite foreign keys, CHECKs), so raw SQL and bulk
 writes that skip this module are refused too. These services run inside the caller's
-transaction when there is one (a cycle run posts many entries atomically), so they are
-``atomic`` but not ``durable``.
+transaction when there is one (a cycle run posts many entries atomically, a county's
+accession opens its accounts), so they are ``atomic`` but not ``durable``; only
+``ledger_check_run``, which no other write calls, owns its transaction.
 """
 
 import datetime
@@ -23,6 +25,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -195,7 +198,7 @@ def accounts_open_for_county(*, county: County, actor: User | None) -> int:
     historical reserve accounts (N 三(四)2, 5; DOMAIN §11) and the counterparties the money
     comes from or goes to. Idempotent; returns how many accounts were created.
 
-    Runs when a county joins the pool (``pooling.hooks.on_county_joined``) and from the demo.
+    Runs when a county joins the pool (``pooling.core.hooks.on_county_joined``) and from the demo.
     """
     funds = fund_types_ensure()
     created = _insert_missing(_county_accounts(county, funds))
@@ -466,6 +469,15 @@ def _post(
     )
 
 
+class _CheckedEntry(NamedTuple):
+    """A new entry that passed the checks: its fund and, per posting, (account id, amount,
+    balance after)."""
+
+    spec: EntrySpec
+    fund_id: int
+    rows: list[tuple[int, Decimal, Decimal]]
+
+
 def _insert_new(
     *,
     municipality: Municipality,
@@ -474,8 +486,46 @@ def _insert_new(
     actor: User | None,
     existing: dict[str, tuple[int, str]],
 ) -> dict[str, int]:
+    """Write entries whose keys were not posted before (steps 4–7 of ``_post``); returns
+    their ids by key.
+
+    Steps: 1. lock the accounts they touch (``_accounts_lock``); 2. check each entry against
+    the locked balances (``_entries_check``) and the frozen amounts
+    (``_refuse_below_frozen``); 3. insert the entries (``_entries_insert``) — when a
+    concurrent post of one of the keys committed first, report it as a replay or conflict and
+    write the rest (``_insert_after_lost_race``); 4. insert the postings and write the final
+    balances (``_postings_insert``).
+    """
+    locked = _accounts_lock(specs)
+    running = {pk: account.balance for pk, account in locked.items()}
+    checked = _entries_check(municipality=municipality, specs=specs, locked=locked, running=running)
+    _refuse_below_frozen(locked, running)
+    try:
+        entries = _entries_insert(
+            municipality=municipality, checked=checked, hashes=hashes, actor=actor
+        )
+    except IntegrityError:
+        won = _existing_entries([spec.idempotency_key for spec in specs])
+        if not won:
+            raise
+        return _insert_after_lost_race(
+            municipality=municipality,
+            specs=specs,
+            hashes=hashes,
+            actor=actor,
+            existing=existing,
+            won=won,
+        )
+    _postings_insert(entries=entries, checked=checked, running=running)
+    return {entry.idempotency_key: entry.pk for entry in entries}
+
+
+def _accounts_lock(specs: Sequence[EntrySpec]) -> dict[int, Account]:
+    """Lock every account the entries touch, in primary-key order, so concurrent posts queue
+    instead of deadlocking or losing updates; returns them by id with the fields the checks
+    read."""
     account_ids = sorted({line.account.pk for spec in specs for line in spec.lines})
-    locked = {
+    return {
         account.pk: account
         for account in Account.objects.select_for_update()
         .filter(pk__in=account_ids)
@@ -490,8 +540,20 @@ def _insert_new(
             "frozen_amount",
         )
     }
-    running = {pk: account.balance for pk, account in locked.items()}
-    pending: list[tuple[EntrySpec, int, list[tuple[int, Decimal, Decimal]]]] = []
+
+
+def _entries_check(
+    *,
+    municipality: Municipality,
+    specs: Sequence[EntrySpec],
+    locked: dict[int, Account],
+    running: dict[int, Decimal],
+) -> list[_CheckedEntry]:
+    """Check each entry in order against the locked accounts, advancing ``running`` (account
+    id → balance) posting by posting: every account belongs to ``municipality``, none that
+    may not go negative goes below zero, and all postings of an entry are in one fund (each
+    fund its own book, N 三(四)1)."""
+    checked = []
     for spec in specs:
         fund_ids = set()
         rows = []
@@ -536,9 +598,20 @@ def _insert_new(
                 code="mixed_funds",
                 params={"key": spec.idempotency_key},
             )
-        pending.append((spec, fund_ids.pop(), rows))
-    _refuse_below_frozen(locked, running)
+        checked.append(_CheckedEntry(spec, fund_ids.pop(), rows))
+    return checked
 
+
+def _entries_insert(
+    *,
+    municipality: Municipality,
+    checked: list[_CheckedEntry],
+    hashes: dict[str, str],
+    actor: User | None,
+) -> list[JournalEntry]:
+    """Insert the entries in one statement inside a savepoint. The unique idempotency key
+    decides a race with a concurrent post of the same key: the loser gets ``IntegrityError``
+    and nothing of this statement stays."""
     entries = [
         JournalEntry(
             municipality=municipality,
@@ -557,31 +630,44 @@ def _insert_new(
             source_label=spec.source_label,
             reverses=spec.reverses,
         )
-        for spec, fund_id, _rows in pending
+        for spec, fund_id, _rows in checked
     ]
-    try:
-        with transaction.atomic():
-            JournalEntry.objects.bulk_create(entries)
-    except IntegrityError:
-        # A concurrent post of one of these keys committed first (the unique key decided):
-        # report replays and conflicts exactly as if it had been seen before.
-        won = _existing_entries([spec.idempotency_key for spec in specs])
-        if not won:
-            raise
-        for key, (entry_id, stored_hash) in won.items():
-            _refuse_changed_replay(key, stored_hash, hashes[key], entry_id)
-        existing.update(won)
-        remaining = [spec for spec in specs if spec.idempotency_key not in won]
-        if not remaining:
-            return {}
-        return _insert_new(
-            municipality=municipality,
-            specs=remaining,
-            hashes=hashes,
-            actor=actor,
-            existing=existing,
-        )
+    with transaction.atomic():
+        JournalEntry.objects.bulk_create(entries)
+    return entries
 
+
+def _insert_after_lost_race(
+    *,
+    municipality: Municipality,
+    specs: list[EntrySpec],
+    hashes: dict[str, str],
+    actor: User | None,
+    existing: dict[str, tuple[int, str]],
+    won: dict[str, tuple[int, str]],
+) -> dict[str, int]:
+    """A concurrent post of the keys in ``won`` committed first: report them exactly as if
+    they had been seen before (a replay returns the first entry, other inputs are refused),
+    add them to ``existing`` and write the remaining entries."""
+    for key, (entry_id, stored_hash) in won.items():
+        _refuse_changed_replay(key, stored_hash, hashes[key], entry_id)
+    existing.update(won)
+    remaining = [spec for spec in specs if spec.idempotency_key not in won]
+    if not remaining:
+        return {}
+    return _insert_new(
+        municipality=municipality, specs=remaining, hashes=hashes, actor=actor, existing=existing
+    )
+
+
+def _postings_insert(
+    *,
+    entries: list[JournalEntry],
+    checked: list[_CheckedEntry],
+    running: dict[int, Decimal],
+) -> None:
+    """Insert every posting with its balance after it (in batches of
+    ``POSTING_INSERT_BATCH``) and write each touched account's final balance in one UPDATE."""
     postings = [
         Posting(
             entry_id=entry.pk,
@@ -592,7 +678,7 @@ def _insert_new(
             month=entry.month,
             effective_date=entry.effective_date,
         )
-        for entry, (_spec, _fund, rows) in zip(entries, pending, strict=True)
+        for entry, (_spec, _fund, rows) in zip(entries, checked, strict=True)
         for account_id, amount, balance in rows
     ]
     Posting.objects.bulk_create(postings, batch_size=POSTING_INSERT_BATCH)
@@ -603,7 +689,6 @@ def _insert_new(
             output_field=MoneyField(),
         )
     )
-    return {entry.idempotency_key: entry.pk for entry in entries}
 
 
 @transaction.atomic
@@ -770,8 +855,9 @@ def month_close(
     return closed
 
 
+@transaction.atomic(durable=True)
 def ledger_check_run() -> LedgerCheck:
-    """Verify the whole ledger (``funds.selectors.ledger_verify``) and record the result.
+    """Verify the whole ledger (``funds.ledger.selectors.ledger_verify``) and record the result.
     Read-only on the ledger; the nightly beat task and ``verify_ledger`` call it."""
     started = timezone.now()
     report = ledger_verify()

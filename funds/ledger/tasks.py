@@ -1,4 +1,4 @@
-"""Celery tasks of the funds app: thin, they call one service."""
+"""Celery task of the ledger: the nightly check; thin, it calls one service."""
 
 from celery import shared_task
 

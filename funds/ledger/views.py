@@ -1,67 +1,53 @@
-"""Pages of the auditors' ledger browser (issue 3 item 7). Read-only and thin: scope with
-selectors, page by keyset, export by streaming. Nothing here posts money."""
+"""Pages of the auditors' ledger browser: accounts, statements, entries and the nightly checks.
+Read-only and thin: scope with selectors, page by keyset, export by streaming. Nothing here
+posts money."""
 
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 from django_filters.views import FilterView
 
 from funds.ledger import selectors
 from funds.ledger.filters import AccountFilter, EntryFilter, StatementFilter
-from funds.ledger.models import Account, JournalEntry
-from pooling.core.exports import export_kind, export_response
+from funds.ledger.models import JournalEntry
+from pooling.core.exports import ListExportMixin, export_kind, export_response
 from pooling.core.views import CapabilityRequiredMixin
 
 PAGE_SIZE = 100
 
 
-def _labels(choices) -> dict[str, str]:
-    return {value: str(label) for value, label in choices}
-
-
-class AccountListView(CapabilityRequiredMixin, FilterView):
+class AccountListView(CapabilityRequiredMixin, ListExportMixin, FilterView):
     """Accounts with balances, filtered by fund, county, kind and owner."""
 
     capability = "funds.view_ledger"
     filterset_class = AccountFilter
     template_name = "funds/ledger/account_list.html"
     paginate_by = PAGE_SIZE
+    export_columns = (
+        (gettext_lazy("Account id"), "id"),
+        (gettext_lazy("Fund"), "fund_type__code"),
+        (gettext_lazy("County"), "county__name"),
+        (gettext_lazy("Owner"), "owner"),
+        (gettext_lazy("Kind"), "kind"),
+        (gettext_lazy("Name"), "name"),
+        (gettext_lazy("Balance"), "balance"),
+    )
+    export_filename = "accounts"
+    export_title = gettext_lazy("Accounts")
 
     def get_queryset(self):
         return selectors.accounts_for(user=self.request.user)
+
+    def export_queryset(self):
+        return self.filterset.qs.order_by("pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["total"] = self.filterset.qs.aggregate(total=Sum("balance"))["total"]
         return context
-
-    def render_to_response(self, context, **kwargs):
-        export = export_kind(self.request)
-        if export:
-            owners, kinds = _labels(Account.Owner.choices), _labels(Account.Kind.choices)
-            rows = (
-                (pk, code, county or "", owners[owner], kinds[kind], name, balance)
-                for pk, code, county, owner, kind, name, balance in self.filterset.qs.order_by("pk")
-                .values_list(
-                    "pk", "fund_type__code", "county__name", "owner", "kind", "name", "balance"
-                )
-                .iterator(chunk_size=2000)
-            )
-            header = [
-                _("Account id"),
-                _("Fund"),
-                _("County"),
-                _("Owner"),
-                _("Kind"),
-                _("Name"),
-                _("Balance"),
-            ]
-            return export_response(
-                export=export, header=header, rows=rows, filename="accounts", title=_("Accounts")
-            )
-        return super().render_to_response(context, **kwargs)
 
 
 class AccountStatementView(CapabilityRequiredMixin, View):
@@ -78,22 +64,6 @@ class AccountStatementView(CapabilityRequiredMixin, View):
         date_to = dates.form.cleaned_data.get("date_to")
         export = export_kind(request)
         if export:
-            kinds = _labels(JournalEntry.Kind.choices)
-            rows = (
-                (day, entry_id, kinds[kind], memo, amount, balance)
-                for day, entry_id, kind, memo, amount, balance in selectors.statement_postings(
-                    account=account, date_from=date_from, date_to=date_to
-                )
-                .values_list(
-                    "effective_date",
-                    "entry_id",
-                    "entry__kind",
-                    "entry__memo",
-                    "amount",
-                    "balance_after",
-                )
-                .iterator(chunk_size=2000)
-            )
             header = [
                 _("Effective date"),
                 _("Entry"),
@@ -105,7 +75,9 @@ class AccountStatementView(CapabilityRequiredMixin, View):
             return export_response(
                 export=export,
                 header=header,
-                rows=rows,
+                rows=selectors.statement_export_rows(
+                    account=account, date_from=date_from, date_to=date_to
+                ),
                 filename=f"statement-{account.pk}",
                 title=_("Statement"),
             )
@@ -142,35 +114,6 @@ class EntryListView(CapabilityRequiredMixin, View):
         )
         export = export_kind(request)
         if export:
-            kinds = _labels(JournalEntry.Kind.choices)
-            rows = (
-                (
-                    pk,
-                    day,
-                    month.strftime("%Y-%m"),
-                    code,
-                    kinds[kind],
-                    memo,
-                    label,
-                    actor or "",
-                    reverses or "",
-                )
-                for pk, day, month, code, kind, memo, label, actor, reverses in entries.qs.order_by(
-                    "-id"
-                )
-                .values_list(
-                    "pk",
-                    "effective_date",
-                    "month",
-                    "fund_type__code",
-                    "kind",
-                    "memo",
-                    "source_label",
-                    "actor__username",
-                    "reverses_id",
-                )
-                .iterator(chunk_size=2000)
-            )
             header = [
                 _("Entry"),
                 _("Effective date"),
@@ -183,7 +126,11 @@ class EntryListView(CapabilityRequiredMixin, View):
                 _("Reverses"),
             ]
             return export_response(
-                export=export, header=header, rows=rows, filename="entries", title=_("Entries")
+                export=export,
+                header=header,
+                rows=selectors.entry_export_rows(entries.qs),
+                filename="entries",
+                title=_("Entries"),
             )
         try:
             before = int(request.GET.get("before", "") or 0) or None

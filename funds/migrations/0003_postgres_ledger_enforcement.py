@@ -1,5 +1,5 @@
 """On PostgreSQL the database keeps the ledger honest even when a write bypasses the services
-(raw SQL, ``bulk_create``, ``.update()``), as django-hordak does (issue 3 item 4):
+(raw SQL, ``bulk_create``, ``.update()``), as django-hordak does:
 
 - entries, postings and closed months are append-only: UPDATE and DELETE are refused;
 - an entry's postings sum to zero and number at least two, checked at commit by deferred

@@ -1,5 +1,5 @@
 """The nightly ledger check as a django-celery-beat periodic task, so staff can change its time
-or pause it in the admin (issue 3 item 5)."""
+or pause it in the admin."""
 
 from django.db import migrations
 

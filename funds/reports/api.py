@@ -6,8 +6,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from funds.reports.selectors import filtered_final_accounts
 from funds.reports.serializers import FinalAccountsQuerySerializer, FinalAccountsSerializer
-from funds.reports.views import filtered_final_accounts
 
 
 class FinalAccountsAPIView(APIView):

@@ -1,5 +1,5 @@
-"""Final accounts (决算) and revenue/expenditure statements, derived from the ledger (issue 8
-item 6; 财社〔2017〕144号 arts. 39–42, DOMAIN §11).
+"""Final accounts (决算), revenue/expenditure statements and each county's yearly result,
+derived from the ledger (财社〔2017〕144号 arts. 39–42, N 三(四)6, DOMAIN §11).
 
 **Accounting entities.** Each fund is its own book, and inside one fund every county and the
 city level is an accounting entity. An entity's *own* accounts are its income, expenditure,
@@ -36,8 +36,32 @@ where opening and closing are the sums of the entity's own postings before and t
 period. Lines are computed per entry and balances per posting, so a mapping that dropped or
 double-counted money would show here.
 
-Reads are aggregate SQL over postings (one query for the lines, one for the balances) that runs
-on PostgreSQL and SQLite; Python only assembles the aggregated rows.
+**A county's yearly result** (当年收支结余, ``county_year_results``; N 三(四)6, J 二(五)2),
+which the deficit subsidies and the targets read. Only the county's *own* accounts count
+(owner ``county``, any kind except ``counterparty``). For every entry dated in the year the
+postings on those accounts are netted per county and fund, and the entry counts when its kind
+(for a reversal: the kind of the entry it reverses) is one of ``RESULT_KINDS``:
+
+- revenue: premium collections and top-ups from the tax bureau into the county's income
+  account (``collection``, ``top_up``), interest (``interest``), and the positive side of
+  ``transfer`` (the personal-account fund receiving the retirees' monthly credit from the
+  pooled fund) and ``refund`` entries;
+- spending: benefit payments out of the county's expenditure account or the personal-account
+  control account (``benefit_payment``) and the negative side of ``transfer`` (the pooled
+  fund paying the retirees' personal-account credit) and ``refund``.
+
+A positive net of an entry is revenue, a negative net spending; a reversal reduces the side of
+the entry it reverses. Left out on purpose: movements between levels and inside the pool
+(``remittance``, ``disbursement``, ``allocation``, ``extraction``), subsidies and
+adjustment-fund movements (``subsidy``, ``adjustment``: they *cover* a result, counting them
+would erase the deficit they answer) and opening or historical balances (``opening_balance``:
+money from before the cut-over is not the year's result). *Before accession* (J 二(五)2) is
+the part of the result of entries dated before the county's accession date; a county with no
+accession date has not joined and its whole result is its own.
+
+Reads are aggregate SQL over postings (one query for the lines, one for the balances, one for
+the yearly results) that runs on PostgreSQL and SQLite; Python only assembles the aggregated
+rows.
 """
 
 import datetime
@@ -46,11 +70,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
 from funds.budgets.models import INCOME_LINES, BudgetLineCode
 from funds.ledger.models import Account, FundType, JournalEntry, Posting
+from pooling.accounts.models import Role, User
 from pooling.core.money import ZERO, round_money
 from pooling.structure.models import County, Municipality
+from pooling.structure.selectors import counties_for
 
 CITY_LEVEL = "city"
 
@@ -375,6 +404,103 @@ def final_accounts_check(
         for pair, gap in accounts.unmatched.items():
             problems.append(f"{fund.code} {pair}: unmatched {gap}")
     return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# The page, the API and the workbook
+# ---------------------------------------------------------------------------------------------
+
+
+def filtered_final_accounts(*, user: User, data: dict) -> FinalAccounts:
+    """The final accounts a validated filter asks for, in ``user``'s scope: a county officer
+    gets only their county; others the whole city unless they chose a county."""
+    start = datetime.date(data["year"], data["month_from"], 1)
+    end = datetime.date(data["year"], data["month_to"], 1)
+    chosen = data.get("county")
+    whole_city = user.role != Role.COUNTY_OFFICER and chosen is None
+    counties = [chosen] if chosen else list(counties_for(user=user).order_by("code"))
+    municipality = counties[0].municipality if counties else user.municipality
+    return final_accounts(
+        municipality=municipality,
+        fund=data["fund"],
+        start=start,
+        end=end,
+        counties=counties,
+        include_city=whole_city,
+    )
+
+
+def table_rows(accounts: FinalAccounts) -> list[tuple[str, str, list[Decimal]]]:
+    """The rows of the table as (style, label, one amount per column): the same layout on
+    the page and in the workbook."""
+    columns = accounts.all_columns()
+    labels = dict(BudgetLineCode.choices)
+    rows = [("balance", _("Opening balance"), [column.opening for column in columns])]
+    for code in INCOME_ORDER:
+        rows.append(("line", str(labels[code]), [column.line(code) for column in columns]))
+    rows.append(("total", _("Total income"), [column.income for column in columns]))
+    for code in EXPENDITURE_ORDER:
+        rows.append(("line", str(labels[code]), [column.line(code) for column in columns]))
+    rows.append(("total", _("Total expenditure"), [column.expenditure for column in columns]))
+    rows.append(("total", _("Surplus for the period"), [column.surplus for column in columns]))
+    rows.append(("balance", _("Closing balance"), [column.closing for column in columns]))
+    rows.append(
+        (
+            "check",
+            _("Check: opening + income − expenditure − closing"),
+            [column.difference for column in columns],
+        )
+    )
+    return rows
+
+
+def column_labels(accounts: FinalAccounts) -> list[str]:
+    """The heading of each column: the counties (and city level), then the eliminations and
+    the city total for readers who see the whole city."""
+    labels = [column.label for column in accounts.columns]
+    if accounts.city_total:
+        labels += [_("Inter-level eliminations"), _("City total")]
+    return labels
+
+
+def final_accounts_workbook(accounts: FinalAccounts, *, user: User) -> Workbook:
+    """The final accounts in an auditor's layout: title, period, fund and the preparing unit
+    (the county of a county officer, else the city) on top, lines as rows, counties as
+    columns, the eliminations and city total last, the check row at the bottom; amounts as
+    numbers formatted ``#,##0.00``."""
+    unit = str(accounts.municipality.name)
+    if user.role == Role.COUNTY_OFFICER:
+        unit = str(user.county.name)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = accounts.fund.code
+    period = f"{accounts.start:%Y-%m} — {accounts.end:%Y-%m}"
+    labels = column_labels(accounts)
+    sheet.append([_("Final accounts of %(fund)s") % {"fund": accounts.fund.name}])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(labels) + 1)
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet.append([_("Period: %(period)s") % {"period": period}])
+    sheet.append([_("Prepared by: %(unit)s") % {"unit": unit}, "", _("Unit: yuan")])
+    sheet.append([_("Line"), *labels])
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+    for style, label, amounts in table_rows(accounts):
+        sheet.append([label, *amounts])
+        if style != "line":
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+        for cell in sheet[sheet.max_row][1:]:
+            cell.number_format = "#,##0.00"
+    sheet.column_dimensions["A"].width = 36
+    for index in range(len(labels)):
+        sheet.column_dimensions[chr(ord("B") + index) if index < 25 else "Z"].width = 16
+    return workbook
+
+
+# ---------------------------------------------------------------------------------------------
+# A county's yearly result
+# ---------------------------------------------------------------------------------------------
 
 
 RESULT_KINDS: tuple[str, ...] = (

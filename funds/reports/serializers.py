@@ -1,6 +1,5 @@
-"""API of the final accounts: ``GET /api/final-accounts/?year=2026&fund=310100
-[&month_from=1&month_to=12&county=ID]``. Same scope and layout as the page; bad parameters
-are a 400 naming the field (another county's id is "no such county")."""
+"""Serializers of the final-accounts API: the query (validated like the page's filter; another
+county's id is "no such county") and the columns with their lines."""
 
 from django.utils.translation import gettext as _
 from rest_framework import serializers

@@ -1,4 +1,4 @@
-"""Routes of reports: pages (``urlpatterns``, in the app's namespace) and API
+"""Routes of the final accounts: pages (``urlpatterns``, in the app's namespace) and API
 (``api_urlpatterns``, under /api/)."""
 
 from django.urls import path

@@ -1,4 +1,4 @@
-"""REST API of the pooling structure: same capabilities and scoping as the pages."""
+"""REST API of the audit log: the same capability and scoping as its page."""
 
 from rest_framework import viewsets
 

@@ -1,4 +1,4 @@
-"""django-filter filter sets for the pooling pages and API."""
+"""The audit log's filter, shared by its page and the API."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _

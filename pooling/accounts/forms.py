@@ -1,4 +1,4 @@
-"""Browser forms of the pooling structure. They validate input; services do the writing."""
+"""The login form, with the throttle of repeated failures."""
 
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError

@@ -1,5 +1,5 @@
-"""The pooling structure: municipalities, member counties, dated pooling models, accession,
-dated rule values, the working-day calendar overrides, users with roles, and the audit log."""
+"""Users with their role (and the county of a county officer), and the audit log every
+business write records an event in."""
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser

@@ -1,4 +1,4 @@
-"""API serializers of the pooling structure. Input serializers validate; services write."""
+"""API serializer of the audit log (read only)."""
 
 from rest_framework import serializers
 

@@ -1,15 +1,24 @@
-"""Pages of the pooling structure. Thin: scope with selectors, write with services."""
-
-import csv
+"""Pages of the accounts: login (throttled) and the audit log with its CSV export."""
 
 from django.contrib.auth import views as auth_views
-from django.http import StreamingHttpResponse
 from django_filters.views import FilterView
 
 from pooling.accounts import selectors
 from pooling.accounts.filters import AuditEventFilter
 from pooling.accounts.forms import ThrottledAuthenticationForm
+from pooling.core.exports import ROW_CHUNK, csv_response
 from pooling.core.views import CapabilityRequiredMixin
+
+AUDIT_CSV_HEADER = [
+    "at",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "object",
+    "before",
+    "after",
+]
 
 
 class LoginView(auth_views.LoginView):
@@ -18,6 +27,8 @@ class LoginView(auth_views.LoginView):
 
 
 class AuditListView(CapabilityRequiredMixin, FilterView):
+    """The audit log; ``?export=csv`` streams every event the filter selects."""
+
     capability = "pooling.view_audit"
     filterset_class = AuditEventFilter
     template_name = "pooling/accounts/audit_list.html"
@@ -28,35 +39,21 @@ class AuditListView(CapabilityRequiredMixin, FilterView):
 
     def render_to_response(self, context, **kwargs):
         if self.request.GET.get("export") == "csv":
-            return _audit_csv(self.filterset.qs)
-        return super().render_to_response(context, **kwargs)
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _audit_csv(queryset) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    header = ["at", "actor", "action", "object_type", "object_id", "object", "before", "after"]
-
-    def rows():
-        yield writer.writerow(header)
-        for event in queryset.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    event.at.isoformat(),
-                    event.actor.username if event.actor else "",
-                    event.action,
-                    event.object_type,
-                    event.object_id,
-                    event.object_repr,
-                    event.before,
-                    event.after,
-                ]
+            return csv_response(
+                header=AUDIT_CSV_HEADER,
+                rows=(
+                    [
+                        event.at.isoformat(),
+                        event.actor.username if event.actor else "",
+                        event.action,
+                        event.object_type,
+                        event.object_id,
+                        event.object_repr,
+                        event.before,
+                        event.after,
+                    ]
+                    for event in self.filterset.qs.iterator(chunk_size=ROW_CHUNK)
+                ),
+                filename="audit-log",
             )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
-    return response
+        return super().render_to_response(context, **kwargs)

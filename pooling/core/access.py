@@ -3,7 +3,7 @@
 Default deny. A capability names an action; only the roles listed for it have it. A county
 officer reads and writes only rows of their own county; every other role works within its own
 municipality. Auditors hold only ``view_*`` capabilities (checked in ``register``).
-Views use ``CapabilityRequiredMixin``; the API uses ``pooling.permissions.RolePermission``.
+Views use ``CapabilityRequiredMixin``; the API uses ``pooling.core.permissions.RolePermission``.
 """
 
 from collections.abc import Iterable
@@ -27,10 +27,6 @@ def register(capability: str, roles: Iterable[str]) -> None:
     if Role.AUDITOR in roles and not capability.split(".")[-1].startswith("view_"):
         raise ValueError(f"Auditors only read; {capability} is not a view capability.")
     _CAPABILITIES[capability] = roles
-
-
-def roles_with(capability: str) -> frozenset[str]:
-    return _CAPABILITIES.get(capability, frozenset())
 
 
 def capabilities() -> dict[str, frozenset[str]]:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 
 from pooling.accounts.models import AuditEvent, User
@@ -17,6 +18,8 @@ def _json_value(value: Any) -> Any:
         return str(value) if not isinstance(value, datetime.date) else value.isoformat()
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):
+        return value.name or None
     if isinstance(value, list | tuple):
         return [_json_value(item) for item in value]
     return value
@@ -52,4 +55,29 @@ def audit_record(
         county=county,
         before=before,
         after=after if after is not None else snapshot(instance),
+    )
+
+
+def audited_update(
+    instance: models.Model,
+    changes: dict[str, Any],
+    *,
+    actor: User | None,
+    action: str,
+    municipality: Municipality | None = None,
+    county: County | None = None,
+) -> AuditEvent:
+    """Set ``changes`` (field → value) on ``instance``, UPDATE those columns only, and record
+    the event with the state before. Call it inside the service's transaction."""
+    before = snapshot(instance)
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.save(update_fields=list(changes))
+    return audit_record(
+        actor=actor,
+        action=action,
+        instance=instance,
+        before=before,
+        municipality=municipality,
+        county=county,
     )

@@ -30,7 +30,7 @@ def bulk_work_mem() -> None:
 
     The monthly statements join and sort millions of rows; with PostgreSQL's default
     ``work_mem`` of 4 MB they spill to temporary files (at 2,000,000 people the assessment
-    took 77 s, 54 s with 256 MB; issue 9). ``settings.BULK_WORK_MEM_MB`` is set for this
+    took 77 s, 54 s with 256 MB). ``settings.BULK_WORK_MEM_MB`` is set for this
     transaction only (``set_config(…, true)`` is ``SET LOCAL``), so the requests that reuse the
     connection keep the server's value. Outside a transaction, and on SQLite, nothing is set.
     """

@@ -1,4 +1,4 @@
-"""django-filter filter sets for the pooling pages and API."""
+"""The filter-set base of every app's lists: its county choices are the user's scope."""
 
 import django_filters
 

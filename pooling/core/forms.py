@@ -1,4 +1,4 @@
-"""Browser forms of the pooling structure. They validate input; services do the writing."""
+"""Form fields and widgets every app's forms share: ISO date inputs, county choices, months."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

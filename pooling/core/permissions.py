@@ -1,4 +1,4 @@
-"""API permissions: the same capabilities as the pages (``pooling.access``), default deny."""
+"""API permissions: the same capabilities as the pages (``pooling.core.access``), default deny."""
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 

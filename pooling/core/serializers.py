@@ -1,4 +1,4 @@
-"""API serializers of the pooling structure. Input serializers validate; services write."""
+"""Serializer fields every app's API shares: a county id resolved within the user's scope."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers

@@ -1,17 +1,21 @@
-"""The pages' edge patterns, written once: the capability check and the form-view base."""
+"""The pages' edge patterns, written once: the capability check, the form-view base and the
+page of one workflow step."""
 
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.views import View
+from django.views.generic.base import ContextMixin
 
 from pooling.core.access import has_capability
+from pooling.core.workflow import Transition
 
 
 class CapabilityRequiredMixin:
@@ -23,12 +27,13 @@ class CapabilityRequiredMixin:
     capability: str | None = None
     write_capability: str | None = None
 
+    def may_write(self, user) -> bool:
+        return bool(self.write_capability) and has_capability(user, self.write_capability)
+
     def dispatch(self, request, *args, **kwargs):
         if not self.capability or not has_capability(request.user, self.capability):
             raise PermissionDenied
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not (
-            self.write_capability and has_capability(request.user, self.write_capability)
-        ):
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not self.may_write(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -36,45 +41,13 @@ class CapabilityRequiredMixin:
 def add_service_errors(form: Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: next to the field it names, or on top."""
     if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
+        for field, field_messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_messages)
     else:
         form.add_error(None, error.messages)
 
 
-class _ServiceFormView(CapabilityRequiredMixin, View):
-    """GET shows the form; POST validates it and calls the service, showing service errors
-    next to their fields. Subclasses define ``form_class``, ``make_form`` and ``perform``."""
-
-    template_name = ""
-    success_message = ""
-
-    def make_form(self, data=None):
-        raise NotImplementedError
-
-    def perform(self, form):
-        raise NotImplementedError
-
-    def success_url(self, result) -> str:
-        raise NotImplementedError
-
-    def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, {"form": self.make_form(), "view": self})
-
-    def post(self, request, *args, **kwargs):
-        form = self.make_form(request.POST)
-        if form.is_valid():
-            try:
-                result = self.perform(form)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return HttpResponseRedirect(self.success_url(result))
-        return render(request, self.template_name, {"form": form, "view": self}, status=400)
-
-
-class ServiceFormView(CapabilityRequiredMixin, View):
+class ServiceFormView(CapabilityRequiredMixin, ContextMixin, View):
     """A page whose form goes to one service: the one form-view base of every app.
 
     GET shows the form. POST validates it and calls ``perform``; a service's
@@ -83,14 +56,22 @@ class ServiceFormView(CapabilityRequiredMixin, View):
     ``success_message``. Subclasses set ``capability`` and ``write_capability``, ``heading``
     and ``success_message``, and implement ``get_form``, ``perform`` and
     ``get_success_url``. ``template_name`` defaults to the generic ``form.html``; a page
-    with more around its form extends it or adds to ``get_context_data``.
+    with more around its form extends it or adds to ``get_context_data`` (Django's
+    ``ContextMixin``: a list mixin such as ``MultipleObjectMixin`` placed after this class
+    adds its page of rows). The button says ``submit_label``; a view that takes one
+    workflow ``transition`` shows the transition's label; otherwise "Save".
     """
 
     template_name = "form.html"
     heading: str | Promise = ""
     success_message: str | Promise = ""
+    submit_label: str | Promise = ""
     multipart = False
     cancel_url_name = ""
+
+    def get_submit_label(self) -> str | Promise:
+        transition = getattr(self, "transition", None)
+        return self.submit_label or (transition.label if transition is not None else "")
 
     def get_form(self, data=None, files=None) -> Form:
         raise NotImplementedError
@@ -104,9 +85,6 @@ class ServiceFormView(CapabilityRequiredMixin, View):
     def get_cancel_url(self) -> str:
         """Where "Cancel" goes: ``cancel_url_name``, else the home page."""
         return reverse(self.cancel_url_name or "home")
-
-    def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return {"view": self, **context}
 
     def render_form(self, form: Form, *, status: int = 200) -> HttpResponse:
         return render(
@@ -128,3 +106,53 @@ class ServiceFormView(CapabilityRequiredMixin, View):
                     messages.success(request, str(self.success_message))
                 return HttpResponseRedirect(self.get_success_url(result))
         return self.render_form(form, status=400)
+
+
+class TransitionView(ServiceFormView):
+    """The page of one workflow step (``transition``) on one object.
+
+    The object's page shows a button for each step the user may take
+    (``{% available_actions %}``); the button posts here. This page confirms the step — and
+    asks for a reason when ``form_class`` has one — then ``perform`` calls the step's service
+    and the user returns to the object's page (``detail_url_name``). Only those the
+    transition allows open it (403); the object comes from ``get_queryset()``, the user's
+    scope, so another county's object is a 404. Subclasses set ``capability`` (who may read
+    the object), ``transition`` and ``detail_url_name``, and implement ``get_queryset`` and
+    ``perform`` (the object is ``self.object``).
+    """
+
+    transition: Transition
+    form_class: type[Form] = Form
+    detail_url_name = ""
+
+    def may_write(self, user) -> bool:
+        return self.transition.allows(user)
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not self.transition.allows(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    @cached_property
+    def object(self) -> Model:
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    @property
+    def heading(self) -> str:
+        return f"{self.transition.label} · {self.object}"
+
+    def get_form(self, data=None, files=None) -> Form:
+        return self.form_class(data)
+
+    def detail_pk(self) -> int:
+        """The key of the page the user returns to (the object's own, by default)."""
+        return self.object.pk
+
+    def get_success_url(self, result: Any = None) -> str:
+        return reverse(self.detail_url_name, args=[self.detail_pk()])
+
+    def get_cancel_url(self) -> str:
+        return self.get_success_url()

@@ -1,8 +1,7 @@
-"""REST API of the pooling structure: same capabilities and scoping as the pages."""
+"""REST API of the dated rule values: the same capabilities and scoping as the pages."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from pooling.core.api import scoped_input
@@ -26,10 +25,7 @@ class PolicyRuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = scoped_input(
             PolicyRuleInputSerializer, request, {"county": counties_for(user=request.user)}
         )
-        county = data.get("county")
-        municipality = county.municipality if county else request.user.municipality
-        if municipality is None:
-            raise ValidationError({"county": ["Your account belongs to no municipality."]})
+        municipality = selectors.rule_municipality(user=request.user, county=data.get("county"))
         version = services.policy_rule_add_version(
             municipality=municipality, actor=request.user, **data
         )

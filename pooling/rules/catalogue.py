@@ -3,7 +3,7 @@
 Numbers from the policy documents are defaults of versioned, editable rules, never literals in
 business code (DOMAIN, preamble). ``seed_demo`` writes a first version of every rule for a
 city; staff add later versions in the browser. Code reads them with
-``pooling.selectors.rule_value``.
+``pooling.rules.selectors.rule_value``.
 """
 
 from dataclasses import dataclass, field

@@ -1,4 +1,4 @@
-"""django-filter filter sets for the pooling pages and API."""
+"""The rule versions' filter, shared by the page and the API."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _

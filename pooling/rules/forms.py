@@ -1,4 +1,4 @@
-"""Browser forms of the pooling structure. They validate input; services do the writing."""
+"""The browser form of a new rule version. It validates input; the service writes."""
 
 from django import forms
 from django.core.exceptions import ValidationError

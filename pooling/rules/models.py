@@ -1,5 +1,5 @@
-"""The pooling structure: municipalities, member counties, dated pooling models, accession,
-dated rule values, the working-day calendar overrides, users with roles, and the audit log."""
+"""Dated rule values: every rate, amount, day count, share or flag of the policies, one
+version per period."""
 
 from django.conf import settings
 from django.db import models
@@ -12,9 +12,10 @@ from pooling.structure.models import County, Municipality
 class PolicyRule(models.Model):
     """One dated version of a rule value (rate, amount, day count, share or flag).
 
-    The keys and their meaning live in ``pooling.rules.RULES``. A version applies to the whole
-    municipality, or (before accession) to one county. Versions of the same key and scope never
-    overlap; ``pooling.selectors.rule_value`` returns the one in force for a day.
+    The keys and their meaning live in ``pooling.rules.catalogue.RULES``. A version applies to
+    the whole municipality, or (before accession) to one county. Versions of the same key and
+    scope never overlap; ``pooling.rules.selectors.rule_value`` returns the one in force for a
+    day.
     """
 
     municipality = models.ForeignKey(

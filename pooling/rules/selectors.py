@@ -1,4 +1,5 @@
-"""Reads of the pooling structure shared by views, the API and other apps."""
+"""Reads of the dated rule values: the value in force on a day (every app reads rules through
+``rule_value``), the versions a user may list, and the municipality a new version is for."""
 
 import datetime
 from decimal import Decimal
@@ -7,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from pooling.accounts.models import User
+from pooling.accounts.models import Role, User
 from pooling.core.access import scope_queryset
+from pooling.core.periods import in_force
 from pooling.rules.models import PolicyRule
 from pooling.structure.models import County, Municipality
-from pooling.structure.selectors import _in_force
 
 
 class RuleNotDefined(ValidationError):
@@ -37,7 +38,7 @@ def rule_value(
     Before a county's accession its own version, where one exists, wins over the
     municipality's; from the accession date on the municipality-wide value applies (J 二).
     """
-    versions = PolicyRule.objects.filter(municipality=municipality, key=key).filter(_in_force(on))
+    versions = PolicyRule.objects.filter(municipality=municipality, key=key).filter(in_force(on))
     if county is not None and (county.accession_date is None or on < county.accession_date):
         own = versions.filter(county=county).first()
         if own is not None:
@@ -51,9 +52,20 @@ def rule_value(
 def policy_rules_for(*, user: User) -> QuerySet[PolicyRule]:
     """Rule versions: a county officer sees the municipality-wide ones and their county's."""
     queryset = PolicyRule.objects.select_related("county", "municipality")
-    if getattr(user, "role", None) == "county_officer":
+    if getattr(user, "role", None) == Role.COUNTY_OFFICER:
         return queryset.filter(
             Q(county=user.county_id)
             | Q(county__isnull=True, municipality=user.county.municipality_id)
         )
     return scope_queryset(queryset, user, county_field="county", municipality_field="municipality")
+
+
+def rule_municipality(*, user: User, county: County | None) -> Municipality:
+    """The municipality a rule version entered by ``user`` belongs to: the county's, or for a
+    municipality-wide version the user's own (refused on ``county`` for an account bound to
+    no municipality)."""
+    if county is not None:
+        return county.municipality
+    if user.municipality_id is None:
+        raise ValidationError({"county": _("Your account belongs to no municipality.")})
+    return user.municipality

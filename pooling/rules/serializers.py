@@ -1,4 +1,4 @@
-"""API serializers of the pooling structure. Input serializers validate; services write."""
+"""API serializers of the rule versions. The input serializer validates; the service writes."""
 
 from rest_framework import serializers
 

@@ -1,22 +1,23 @@
-"""Writes to the pooling structure. Each service owns its transaction and records an audit
-event; views, the API, admin actions and commands call these and nothing else."""
+"""Writes to the dated rule values: a rule changes by a new version from a date, never by an
+edit. The service owns its transaction and records an audit event."""
 
 import datetime
 from decimal import Decimal
+from operator import attrgetter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pooling.accounts.models import User
-from pooling.core.audit import audit_record, snapshot
+from pooling.core.audit import audit_record, audited_update
+from pooling.core.periods import ONE_DAY, overlaps
 from pooling.rules.catalogue import RULES
 from pooling.rules.models import PolicyRule
 from pooling.structure.models import County, Municipality
-from pooling.structure.services import _ONE_DAY, _overlapping
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def policy_rule_add_version(
     *,
     municipality: Municipality,
@@ -41,41 +42,19 @@ def policy_rule_add_version(
         raise ValidationError({"effective_to": _("The end date is before the start date.")})
     if county is not None and county.municipality_id != municipality.pk:
         raise ValidationError({"county": _("The county belongs to another municipality.")})
-    versions = (
+    # Lock every version of this rule and scope, in a fixed order, and decide on them.
+    versions = list(
         PolicyRule.objects.filter(municipality=municipality, key=key, county=county)
         .order_by("pk")
         .select_for_update()
     )
-    # Lock every version of this rule and scope, in a fixed order, before deciding.
-    list(versions)
-    superseded = versions.filter(
-        effective_to__isnull=True, effective_from__lt=effective_from
-    ).first()
-    conflicts = _overlapping(versions, effective_from, effective_to)
+    superseded = _superseded_version(versions, effective_from, effective_to)
     if superseded is not None:
-        conflicts = conflicts.exclude(pk=superseded.pk)
-    conflict = conflicts.order_by("effective_from").first()
-    if conflict is not None:
-        raise ValidationError(
-            {
-                "effective_from": _(
-                    "This period overlaps the version in force from %(start)s to %(end)s."
-                )
-                % {
-                    "start": conflict.effective_from.isoformat(),
-                    "end": conflict.effective_to.isoformat() if conflict.effective_to else "—",
-                }
-            }
-        )
-    if superseded is not None:
-        before = snapshot(superseded)
-        superseded.effective_to = effective_from - _ONE_DAY
-        superseded.save(update_fields=["effective_to"])
-        audit_record(
+        audited_update(
+            superseded,
+            {"effective_to": effective_from - ONE_DAY},
             actor=actor,
             action="rule.close",
-            instance=superseded,
-            before=before,
             municipality=municipality,
             county=county,
         )
@@ -93,3 +72,40 @@ def policy_rule_add_version(
         actor=actor, action="rule.add", instance=version, municipality=municipality, county=county
     )
     return version
+
+
+def _superseded_version(
+    versions: list[PolicyRule], effective_from: datetime.date, effective_to: datetime.date | None
+) -> PolicyRule | None:
+    """Of the locked ``versions`` of one rule and scope, the open-ended one that a version from
+    ``effective_from`` closes; any other overlap is refused, naming the earliest version met."""
+    superseded = next(
+        (
+            version
+            for version in versions
+            if version.effective_to is None and version.effective_from < effective_from
+        ),
+        None,
+    )
+    conflict = min(
+        (
+            version
+            for version in versions
+            if version is not superseded and overlaps(version, effective_from, effective_to)
+        ),
+        key=attrgetter("effective_from"),
+        default=None,
+    )
+    if conflict is not None:
+        raise ValidationError(
+            {
+                "effective_from": _(
+                    "This period overlaps the version in force from %(start)s to %(end)s."
+                )
+                % {
+                    "start": conflict.effective_from.isoformat(),
+                    "end": conflict.effective_to.isoformat() if conflict.effective_to else "—",
+                }
+            }
+        )
+    return superseded

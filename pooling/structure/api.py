@@ -1,4 +1,5 @@
-"""REST API of the pooling structure: same capabilities and scoping as the pages."""
+"""REST API of the pooling structure (counties, pooling models, accession evaluations): the
+same capabilities and scoping as the pages."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets

@@ -7,8 +7,10 @@ it. Every seeder must be idempotent: running the demo twice changes nothing.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from importlib import import_module
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from pooling.accounts.models import Role, User
@@ -17,7 +19,13 @@ from pooling.rules import services as rules_services
 from pooling.rules.catalogue import RULES
 from pooling.rules.models import PolicyRule
 from pooling.structure import services as structure_services
-from pooling.structure.models import AccessionEvaluation, County, Municipality, PoolingModel
+from pooling.structure.models import (
+    AccessionEvaluation,
+    County,
+    CountyPoolingModel,
+    Municipality,
+    PoolingModel,
+)
 from pooling.structure.presets import CITIES, DEMO_PASSWORD, CityPreset
 
 
@@ -77,9 +85,27 @@ def demo_users(preset: CityPreset) -> list[dict]:
     ]
 
 
-@transaction.atomic
 def seed_structure(preset: CityPreset, log: Callable[[str], None]) -> Municipality:
-    """Create the municipality, its member units, pooling models, rules and demo users."""
+    """Create a city's structure from its preset, skipping what exists:
+
+    1. the municipality, its member units and one demo user per role (one transaction);
+    2. each unit's pooling model: through a passed accession evaluation (J 二) where the
+       preset evaluates its units, else set from the pooling start;
+    3. the first version of every rule (the catalogue's default for the city) and the
+       preset's county values.
+
+    Steps 2 and 3 go through the services, each write in its own transaction, so an
+    interrupted seed completes when run again.
+    """
+    with transaction.atomic():
+        municipality = _municipality_ensure(preset, log)
+        approver = _demo_users_ensure(preset, municipality)[Role.BUREAU_APPROVER]
+    _pooling_models_seed(preset, municipality, approver)
+    _rules_seed(preset, municipality, approver)
+    return municipality
+
+
+def _municipality_ensure(preset: CityPreset, log: Callable[[str], None]) -> Municipality:
     municipality, created = Municipality.objects.get_or_create(
         slug=preset.slug,
         defaults={
@@ -108,6 +134,11 @@ def seed_structure(preset: CityPreset, log: Callable[[str], None]) -> Municipali
         County.objects.get_or_create(
             municipality=municipality, code=unit.code, defaults=_fields_of(county)
         )
+    return municipality
+
+
+def _demo_users_ensure(preset: CityPreset, municipality: Municipality) -> dict[str, User]:
+    """The demo users by role (the second county officer is not returned)."""
     users = {}
     for spec in demo_users(preset):
         county = (
@@ -115,9 +146,11 @@ def seed_structure(preset: CityPreset, log: Callable[[str], None]) -> Municipali
             if "county" in spec
             else None
         )
-        user, created = User.objects.get_or_create(
+        user, _created = User.objects.get_or_create(
             username=spec["username"],
             defaults={
+                # A callable: hashed only for a user actually created.
+                "password": partial(make_password, DEMO_PASSWORD),
                 "role": spec["role"],
                 "municipality": municipality,
                 "county": county,
@@ -126,13 +159,18 @@ def seed_structure(preset: CityPreset, log: Callable[[str], None]) -> Municipali
                 "is_superuser": spec["role"] == Role.ADMINISTRATOR,
             },
         )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
         users[spec["role"]] = user
-    approver = users[Role.BUREAU_APPROVER]
+    return users
+
+
+def _pooling_models_seed(preset: CityPreset, municipality: Municipality, approver: User) -> None:
+    with_model = set(
+        CountyPoolingModel.objects.filter(county__municipality=municipality).values_list(
+            "county", flat=True
+        )
+    )
     for county in municipality.counties.order_by("code"):
-        if county.pooling_models.exists():
+        if county.pk in with_model:
             continue
         start = max(county.member_from, preset.pooling_start)
         if preset.evaluated and county.kind != County.Kind.CITY_LEVEL:
@@ -149,8 +187,13 @@ def seed_structure(preset: CityPreset, log: Callable[[str], None]) -> Municipali
             structure_services.county_pooling_model_set(
                 county=county, model=preset.model, effective_from=start, actor=approver
             )
+
+
+def _rules_seed(preset: CityPreset, municipality: Municipality, approver: User) -> None:
+    seeded = set(PolicyRule.objects.filter(municipality=municipality).values_list("county", "key"))
+    seeded_keys = {key for _county, key in seeded}
     for key, spec in RULES.items():
-        if PolicyRule.objects.filter(municipality=municipality, key=key).exists():
+        if key in seeded_keys:
             continue
         rules_services.policy_rule_add_version(
             municipality=municipality,
@@ -158,13 +201,12 @@ def seed_structure(preset: CityPreset, log: Callable[[str], None]) -> Municipali
             value=spec.default_for(preset.slug),
             effective_from=preset.pooling_start,
             actor=approver,
-            note=f"{spec.clause}",
+            note=spec.clause,
         )
     for code, values in preset.county_rules.items():
         county = municipality.counties.get(code=code)
         for key, value in values.items():
-            versions = PolicyRule.objects.filter(municipality=municipality, county=county, key=key)
-            if versions.exists():
+            if (county.pk, key) in seeded:
                 continue
             rules_services.policy_rule_add_version(
                 municipality=municipality,
@@ -175,7 +217,6 @@ def seed_structure(preset: CityPreset, log: Callable[[str], None]) -> Municipali
                 actor=approver,
                 note=RULES[key].clause,
             )
-    return municipality
 
 
 def _fields_of(county: County) -> dict:

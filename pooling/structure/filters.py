@@ -1,4 +1,4 @@
-"""django-filter filter sets for the pooling pages and API."""
+"""Filters of the structure's lists, shared by the pages and the API."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _

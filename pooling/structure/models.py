@@ -1,5 +1,5 @@
-"""The pooling structure: municipalities, member counties, dated pooling models, accession,
-dated rule values, the working-day calendar overrides, users with roles, and the audit log."""
+"""The pooling structure: municipalities, their member units (counties), the pooling model
+each unit follows over time, and accession evaluations."""
 
 import datetime
 

@@ -1,21 +1,19 @@
-"""Reads of the pooling structure shared by views, the API and other apps."""
+"""Reads of the pooling structure shared by views, the API and other apps: ``counties_for``
+(THE county scope of every app), the pooling model in force, accession evaluations."""
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from pooling.accounts.models import User
 from pooling.core.access import scope_queryset
+from pooling.core.periods import in_force
 from pooling.structure.models import AccessionEvaluation, County, CountyPoolingModel
-
-
-def _in_force(day: datetime.date) -> Q:
-    return Q(effective_from__lte=day) & (Q(effective_to__isnull=True) | Q(effective_to__gte=day))
 
 
 def pooling_model_for(*, county: County, month: datetime.date) -> CountyPoolingModel | None:
     """The pooling model period in force for ``county`` on ``month`` (any day), or None."""
-    return county.pooling_models.filter(_in_force(month)).order_by("-effective_from").first()
+    return county.pooling_models.filter(in_force(month)).order_by("-effective_from").first()
 
 
 def counties_for(*, user: User) -> QuerySet[County]:

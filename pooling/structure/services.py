@@ -1,30 +1,21 @@
-"""Writes to the pooling structure. Each service owns its transaction and records an audit
-event; views, the API, admin actions and commands call these and nothing else."""
+"""Writes to the pooling structure: a county's pooling model over time and its accession
+evaluation (J 二). Each service owns its transaction and records an audit event; views, the
+API, admin actions and commands call these and nothing else."""
 
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from pooling.accounts.models import User
 from pooling.core import hooks
-from pooling.core.audit import audit_record, snapshot
+from pooling.core.audit import audit_record, audited_update
+from pooling.core.periods import ONE_DAY
 from pooling.structure.models import AccessionEvaluation, County, CountyPoolingModel
 
-_ONE_DAY = datetime.timedelta(days=1)
 
-
-def _overlapping(queryset, start: datetime.date, end: datetime.date | None):
-    """Rows of a dated queryset whose period meets [start, end] (end None: open-ended)."""
-    overlap = Q(effective_to__isnull=True) | Q(effective_to__gte=start)
-    if end is not None:
-        overlap &= Q(effective_from__lte=end)
-    return queryset.filter(overlap)
-
-
-@transaction.atomic
+@transaction.atomic(durable=True)
 def county_pooling_model_set(
     *,
     county: County,
@@ -38,9 +29,25 @@ def county_pooling_model_set(
     The open-ended period in force before that day is closed on the day before; a period that
     starts on or after ``effective_from`` is a conflict the user must resolve first.
     """
-    periods = CountyPoolingModel.objects.filter(county=county).order_by("pk").select_for_update()
-    list(periods)
-    if periods.filter(effective_from__gte=effective_from).exists():
+    return _pooling_model_period_start(
+        county=county, model=model, effective_from=effective_from, actor=actor, note=note
+    )
+
+
+def _pooling_model_period_start(
+    *,
+    county: County,
+    model: str,
+    effective_from: datetime.date,
+    actor: User | None,
+    note: str,
+) -> CountyPoolingModel:
+    """``county_pooling_model_set`` inside the caller's transaction (an accession schedules
+    the model change in its own)."""
+    periods = list(
+        CountyPoolingModel.objects.filter(county=county).order_by("pk").select_for_update()
+    )
+    if any(period.effective_from >= effective_from for period in periods):
         raise ValidationError(
             {
                 "effective_from": _(
@@ -48,16 +55,13 @@ def county_pooling_model_set(
                 )
             }
         )
-    current = periods.filter(effective_to__isnull=True).first()
+    current = next((period for period in periods if period.effective_to is None), None)
     if current is not None:
-        before = snapshot(current)
-        current.effective_to = effective_from - _ONE_DAY
-        current.save(update_fields=["effective_to"])
-        audit_record(
+        audited_update(
+            current,
+            {"effective_to": effective_from - ONE_DAY},
             actor=actor,
             action="pooling_model.close",
-            instance=current,
-            before=before,
             municipality=county.municipality,
             county=county,
         )
@@ -74,7 +78,7 @@ def county_pooling_model_set(
     return period
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def accession_evaluation_record(
     *,
     county: County,
@@ -124,18 +128,15 @@ def accession_evaluation_record(
         county=county,
     )
     if result == AccessionEvaluation.Result.PASSED:
-        before = snapshot(county)
-        county.accession_date = join_date
-        county.save(update_fields=["accession_date"])
-        audit_record(
+        audited_update(
+            county,
+            {"accession_date": join_date},
             actor=actor,
             action="county.accede",
-            instance=county,
-            before=before,
             municipality=county.municipality,
             county=county,
         )
-        county_pooling_model_set(
+        _pooling_model_period_start(
             county=county,
             model=model_after,
             effective_from=join_date,

@@ -5,44 +5,19 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# Province-level prefixes of GB/T 2260 (mainland provinces, Hong Kong, Macao, Taiwan).
+# Province-level prefixes of GB/T 2260; the first digit is the region.
 PROVINCE_PREFIXES = frozenset(
-    {
-        "11",
-        "12",
-        "13",
-        "14",
-        "15",
-        "21",
-        "22",
-        "23",
-        "31",
-        "32",
-        "33",
-        "34",
-        "35",
-        "36",
-        "37",
-        "41",
-        "42",
-        "43",
-        "44",
-        "45",
-        "46",
-        "50",
-        "51",
-        "52",
-        "53",
-        "54",
-        "61",
-        "62",
-        "63",
-        "64",
-        "65",
-        "71",
-        "81",
-        "82",
-    }
+    " ".join(
+        [
+            "11 12 13 14 15",  # North: Beijing, Tianjin, Hebei, Shanxi, Inner Mongolia
+            "21 22 23",  # Northeast
+            "31 32 33 34 35 36 37",  # East: Shanghai to Shandong
+            "41 42 43 44 45 46",  # Central and South: Henan to Hainan
+            "50 51 52 53 54",  # Southwest: Chongqing to Tibet
+            "61 62 63 64 65",  # Northwest
+            "71 81 82",  # Taiwan, Hong Kong, Macao
+        ]
+    ).split()
 )
 _REGION_CODE = re.compile(r"^\d{6}$")
 

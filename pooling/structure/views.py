@@ -1,14 +1,13 @@
-"""Pages of the pooling structure. Thin: scope with selectors, write with services."""
+"""Pages of the pooling structure: the home page, member units (counties), their pooling
+models over time and accession evaluations. Reads through ``selectors``, writes through
+``services``."""
 
-from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from pooling.core.access import has_capability
-from pooling.core.views import CapabilityRequiredMixin, _ServiceFormView
+from pooling.core.views import CapabilityRequiredMixin, ServiceFormView
 from pooling.structure import selectors, services
 from pooling.structure.filters import (
     AccessionEvaluationFilter,
@@ -16,7 +15,6 @@ from pooling.structure.filters import (
     CountyPoolingModelFilter,
 )
 from pooling.structure.forms import AccessionEvaluationForm, PoolingModelForm
-from pooling.structure.models import County, Municipality
 
 
 class HomeView(TemplateView):
@@ -24,8 +22,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        context["counties"] = selectors.counties_for(user=user)
+        context["counties"] = selectors.counties_for(user=self.request.user)
         return context
 
 
@@ -68,22 +65,19 @@ class PoolingModelListView(CapabilityRequiredMixin, FilterView):
         return selectors.county_pooling_models_for(user=self.request.user)
 
 
-class PoolingModelCreateView(_ServiceFormView):
-    heading = gettext_lazy("Change a county's pooling model")
+class PoolingModelCreateView(ServiceFormView):
     capability = write_capability = "pooling.change_structure"
-    template_name = "pooling/form.html"
+    heading = _("Change a county's pooling model")
+    success_message = _("The pooling model was changed.")
+    cancel_url_name = "pooling:pooling_model_list"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.success_message = _("The pooling model was changed.")
-        return super().dispatch(request, *args, **kwargs)
-
-    def make_form(self, data=None):
+    def get_form(self, data=None, files=None):
         return PoolingModelForm(data, counties=selectors.counties_for(user=self.request.user))
 
     def perform(self, form):
         return services.county_pooling_model_set(actor=self.request.user, **form.cleaned_data)
 
-    def success_url(self, result) -> str:
+    def get_success_url(self, result) -> str:
         return reverse("pooling:county_detail", args=[result.county_id])
 
 
@@ -97,16 +91,13 @@ class AccessionListView(CapabilityRequiredMixin, FilterView):
         return selectors.accession_evaluations_for(user=self.request.user)
 
 
-class AccessionCreateView(_ServiceFormView):
-    heading = gettext_lazy("Record an accession evaluation")
+class AccessionCreateView(ServiceFormView):
     capability = write_capability = "pooling.record_accession"
-    template_name = "pooling/form.html"
+    heading = _("Record an accession evaluation")
+    success_message = _("The evaluation was recorded.")
+    cancel_url_name = "pooling:accession_list"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.success_message = _("The evaluation was recorded.")
-        return super().dispatch(request, *args, **kwargs)
-
-    def make_form(self, data=None):
+    def get_form(self, data=None, files=None):
         return AccessionEvaluationForm(
             data, counties=selectors.counties_for(user=self.request.user)
         )
@@ -114,18 +105,5 @@ class AccessionCreateView(_ServiceFormView):
     def perform(self, form):
         return services.accession_evaluation_record(actor=self.request.user, **form.cleaned_data)
 
-    def success_url(self, result) -> str:
+    def get_success_url(self, result) -> str:
         return reverse("pooling:accession_list")
-
-
-def _may(request, capability: str) -> bool:
-    return has_capability(request.user, capability)
-
-
-def _municipality_of(user, county: County | None) -> Municipality:
-    """The municipality a write by ``user`` applies to."""
-    if county is not None:
-        return county.municipality
-    if user.municipality_id is None:
-        raise ValidationError({"county": _("Your account belongs to no municipality.")})
-    return user.municipality

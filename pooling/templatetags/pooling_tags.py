@@ -1,9 +1,12 @@
 """Template helpers: capability checks and workflow actions for buttons, rule labels."""
 
+from collections.abc import Mapping
+
 from django import template
 
 from pooling.core import workflow
 from pooling.core.access import has_capability
+from pooling.core.workflow import Transition
 from pooling.rules.catalogue import RULES
 
 register = template.Library()
@@ -22,7 +25,11 @@ def rule_label(key: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def available_actions(context, instance) -> dict:
+def available_actions(context, instance) -> Mapping[str, Transition]:
     """``{% available_actions plan as actions %}`` then ``{% if actions.approve %}``: the
-    workflow transitions the current user may take on ``instance`` (``pooling.core.workflow``)."""
-    return workflow.available_actions(context["request"].user, instance)
+    workflow transitions the current user may take on ``instance`` (``pooling.core.workflow``).
+    Without a request in the context (no user to ask for) there is none."""
+    request = context.get("request")
+    if request is None:
+        return {}
+    return workflow.available_actions(request.user, instance)

@@ -1,13 +1,11 @@
-"""REST API of the pooling structure: same capabilities and scoping as the pages."""
+"""REST API of the working-day calendar: the overrides and the working-day calculator."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from pooling.workdays import selectors, services
+from pooling.workdays import services
 from pooling.workdays.filters import CalendarOverrideFilter
 from pooling.workdays.models import CalendarOverride
 from pooling.workdays.serializers import CalendarOverrideSerializer, WorkingDaysQuerySerializer
@@ -45,16 +43,4 @@ class CalendarOverrideViewSet(
         """The day on which N working days after ``start`` have passed."""
         query = WorkingDaysQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        try:
-            day = selectors.add_working_days(
-                query.validated_data["start"], query.validated_data["days"]
-            )
-        except DjangoValidationError as error:
-            raise ValidationError({"start": error.messages}) from error
-        return Response(
-            {
-                "start": query.validated_data["start"],
-                "days": query.validated_data["days"],
-                "result": day,
-            }
-        )
+        return Response(query.validated_data)

@@ -1,9 +1,11 @@
-"""Browser forms of the pooling structure. They validate input; services do the writing."""
+"""Browser forms of the working-day calendar: an override of one day, and the calculator."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from pooling.core.forms import DateInput
+from pooling.workdays.selectors import add_working_days
 
 
 class CalendarOverrideForm(forms.Form):
@@ -17,5 +19,17 @@ class CalendarOverrideForm(forms.Form):
 
 
 class WorkingDaysForm(forms.Form):
+    """The calculator: ``cleaned_data["result"]`` is the day ``days`` working days after
+    ``start``; a year the calendar does not know is an error on ``start``."""
+
     start = forms.DateField(label=_("Start date"), widget=DateInput())
     days = forms.IntegerField(label=_("Working days"), min_value=0, max_value=60)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "start" in cleaned and "days" in cleaned:
+            try:
+                cleaned["result"] = add_working_days(cleaned["start"], cleaned["days"])
+            except ValidationError as error:
+                self.add_error("start", error)
+        return cleaned

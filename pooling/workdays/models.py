@@ -1,5 +1,4 @@
-"""The pooling structure: municipalities, member counties, dated pooling models, accession,
-dated rule values, the working-day calendar overrides, users with roles, and the audit log."""
+"""Staff-entered overrides of the official working-day calendar."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -12,9 +12,8 @@ import chinese_calendar
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from pooling.core.periods import ONE_DAY
 from pooling.workdays.models import CalendarOverride
-
-_ONE_DAY = datetime.timedelta(days=1)
 
 
 class CalendarYearUnknown(ValidationError):
@@ -77,7 +76,7 @@ def add_working_days(start: datetime.date, count: int) -> datetime.date:
     day = start
     remaining = count
     while remaining:
-        day += _ONE_DAY
+        day += ONE_DAY
         if calendar.is_workday(day):
             remaining -= 1
     return day
@@ -87,5 +86,5 @@ def roll_to_working_day(day: datetime.date) -> datetime.date:
     """A deadline falling on a non-working day moves to the next working day (Civil Code 203)."""
     calendar = _Calendar(day, day + datetime.timedelta(days=20))
     while not calendar.is_workday(day):
-        day += _ONE_DAY
+        day += ONE_DAY
     return day

@@ -1,5 +1,5 @@
-"""Writes to the pooling structure. Each service owns its transaction and records an audit
-event; views, the API, admin actions and commands call these and nothing else."""
+"""Writes to the working-day calendar: staff-entered overrides of single days. Each service
+owns its transaction and records an audit event."""
 
 import datetime
 
@@ -10,9 +10,9 @@ from pooling.core.audit import audit_record, snapshot
 from pooling.workdays.models import CalendarOverride
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def calendar_override_set(
-    *, date: datetime.date, is_workday: bool, note: str, actor: User
+    *, date: datetime.date, is_workday: bool, actor: User, note: str = ""
 ) -> CalendarOverride:
     """Enter or change one day of the working-day calendar."""
     existing = CalendarOverride.objects.select_for_update().filter(date=date).first()
@@ -24,7 +24,7 @@ def calendar_override_set(
     return override
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def calendar_override_delete(*, override: CalendarOverride, actor: User) -> None:
     """Remove an override, so the package's calendar applies to that day again."""
     before = snapshot(override)

@@ -1,68 +1,75 @@
-"""Pages of the pooling structure. Thin: scope with selectors, write with services."""
+"""Pages of the working-day calendar: the overrides with the form to add or change one, the
+working-day calculator, and removing an override."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django import forms
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views import View
-from django_filters.views import FilterView
+from django.utils.translation import gettext_lazy as _
+from django.views.generic.list import MultipleObjectMixin
+from django_filters.views import FilterMixin
 
-from pooling.core.views import CapabilityRequiredMixin
-from pooling.structure.views import _may
-from pooling.workdays import selectors, services
+from pooling.core.views import ServiceFormView
+from pooling.workdays import services
 from pooling.workdays.filters import CalendarOverrideFilter
 from pooling.workdays.forms import CalendarOverrideForm, WorkingDaysForm
 from pooling.workdays.models import CalendarOverride
 
 
-class CalendarView(CapabilityRequiredMixin, FilterView):
-    """Overrides, the form to add one, and a working-day calculator."""
+class CalendarView(ServiceFormView, FilterMixin, MultipleObjectMixin):
+    """The overrides (filtered, a page at a time), the form that adds or changes one, and a
+    working-day calculator (a GET form)."""
 
     capability = "pooling.view_calendar"
     write_capability = "pooling.change_calendar"
-    filterset_class = CalendarOverrideFilter
     template_name = "pooling/workdays/calendar.html"
+    success_message = _("The calendar was updated.")
+    filterset_class = CalendarOverrideFilter
     paginate_by = 100
 
     def get_queryset(self):
         return CalendarOverride.objects.all()
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.setdefault("override_form", CalendarOverrideForm())
-        context["may_change"] = _may(self.request, "pooling.change_calendar")
-        calculator = WorkingDaysForm(self.request.GET if "days" in self.request.GET else None)
-        if calculator.is_bound and calculator.is_valid():
-            try:
-                context["calculated"] = selectors.add_working_days(
-                    calculator.cleaned_data["start"], calculator.cleaned_data["days"]
-                )
-            except ValidationError as error:
-                calculator.add_error("start", error)
-        context["calculator"] = calculator
-        return context
+    def get_form(self, data=None, files=None):
+        return CalendarOverrideForm(data)
 
-    def post(self, request, *args, **kwargs):
-        form = CalendarOverrideForm(request.POST)
-        if form.is_valid():
-            services.calendar_override_set(actor=request.user, **form.cleaned_data)
-            messages.success(request, _("The calendar was updated."))
-            return HttpResponseRedirect(reverse("pooling:calendar"))
-        self.object_list = self.get_queryset()
+    def perform(self, form):
+        return services.calendar_override_set(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, result) -> str:
+        return reverse("pooling:calendar")
+
+    def get_context_data(self, **context):
+        # The list part of django-filter's FilterView: an invalid filter shows no rows.
         self.filterset = self.get_filterset(self.get_filterset_class())
-        self.object_list = self.filterset.qs
-        context = self.get_context_data(override_form=form)
-        return self.render_to_response(context, status=400)
+        if self.filterset.is_bound and not self.filterset.is_valid() and self.get_strict():
+            overrides = self.filterset.queryset.none()
+        else:
+            overrides = self.filterset.qs
+        calculator = WorkingDaysForm(self.request.GET if "days" in self.request.GET else None)
+        calculated = calculator.cleaned_data["result"] if calculator.is_valid() else None
+        return super().get_context_data(
+            filter=self.filterset,
+            object_list=overrides,
+            calculator=calculator,
+            calculated=calculated,
+            **context,
+        )
 
 
-class CalendarOverrideDeleteView(CapabilityRequiredMixin, View):
+class CalendarOverrideDeleteView(ServiceFormView):
+    """The "Remove" button of an override: a POST without fields."""
+
     capability = "pooling.view_calendar"
     write_capability = "pooling.change_calendar"
+    http_method_names = ["post"]
+    success_message = _("The override was removed.")
 
-    def post(self, request, pk: int):
-        override = get_object_or_404(CalendarOverride, pk=pk)
-        services.calendar_override_delete(override=override, actor=request.user)
-        messages.success(request, _("The override was removed."))
-        return HttpResponseRedirect(reverse("pooling:calendar"))
+    def get_form(self, data=None, files=None):
+        return forms.Form(data)
+
+    def perform(self, form):
+        override = get_object_or_404(CalendarOverride, pk=self.kwargs["pk"])
+        services.calendar_override_delete(override=override, actor=self.request.user)
+
+    def get_success_url(self, result) -> str:
+        return reverse("pooling:calendar")

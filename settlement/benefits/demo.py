@@ -1,6 +1,5 @@
-"""Demo data of the funds app: every fund's accounts for the city and each member unit, and
-the demo month's collections and retiree credits posted to the ledger, and designated
-institutions with last month's benefit settlements paid."""
+"""Demo data of the benefit settlements: a designated hospital and pharmacy in each demo
+county, with last month's statements reviewed and paid."""
 
 import datetime
 from decimal import Decimal
@@ -13,15 +12,15 @@ from pooling.core.money import month_start
 from pooling.structure.demo import DemoOptions, register_seeder
 from pooling.structure.models import Municipality
 from pooling.structure.presets import CITIES
-from settlement.benefits import services as benefits_services
+from settlement.benefits import services
 from settlement.benefits.models import BenefitStatement
-from settlement.institutions import services as institutions_services
 from settlement.institutions.models import DesignatedInstitution
+from settlement.institutions.services import institution_admit
 
 
 def seed_benefit_settlements(municipality: Municipality, options: DemoOptions, log) -> None:
     """A designated hospital and pharmacy in each demo county, with last month's statements
-    reviewed and paid where the county's expenditure account can afford them (issue 7).
+    reviewed and paid where the county's expenditure account can afford them.
     Idempotent: existing institutions and statements are kept, a paid statement is not paid
     again."""
     preset = CITIES.get(municipality.slug)
@@ -39,7 +38,7 @@ def seed_benefit_settlements(municipality: Municipality, options: DemoOptions, l
             code = f"{prefix}{county.code}00001"
             institution = DesignatedInstitution.objects.filter(code=code).first()
             if institution is None:
-                institution = institutions_services.institution_admit(
+                institution = institution_admit(
                     county=county,
                     kind=kind,
                     code=code,
@@ -54,7 +53,7 @@ def seed_benefit_settlements(municipality: Municipality, options: DemoOptions, l
                 institution=institution, month=last_month, fund_type__code=fund
             ).first()
             if statement is None:
-                statement = benefits_services.benefit_statement_enter(
+                statement = services.benefit_statement_enter(
                     institution=institution,
                     month=last_month,
                     fund_code=fund,
@@ -63,7 +62,7 @@ def seed_benefit_settlements(municipality: Municipality, options: DemoOptions, l
                     actor=clerk,
                 )
             if statement.status == BenefitStatement.Status.SUBMITTED:
-                statement = benefits_services.benefit_statement_review(
+                statement = services.benefit_statement_review(
                     statement=statement,
                     amount_approved=statement.amount_claimed,
                     cut_reason="",
@@ -71,7 +70,7 @@ def seed_benefit_settlements(municipality: Municipality, options: DemoOptions, l
                 )
             if statement.status == BenefitStatement.Status.APPROVED:
                 try:
-                    benefits_services.benefit_statement_pay(statement=statement, actor=clerk)
+                    services.benefit_statement_pay(statement=statement, actor=clerk)
                 except ValidationError as error:
                     log(f"Statement {statement} not paid: {' '.join(error.messages)}")
                 else:

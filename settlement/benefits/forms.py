@@ -2,7 +2,7 @@
 to the fields."""
 
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funds.ledger.models import FundType
@@ -44,6 +44,16 @@ class BenefitImportForm(forms.Form):
     )
 
 
+class PharmacySpendingForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV or XLSX with a header row: institution_code (the pharmacy), id_number, month "
+            "(YYYY-MM), amount. Chinese headers (药店代码, 身份证号, 月份, 金额) are accepted."
+        ),
+    )
+
+
 class BenefitReviewForm(forms.Form):
     amount_approved = forms.DecimalField(
         label=_("Amount approved"), max_digits=18, decimal_places=2, min_value=0
@@ -56,22 +66,19 @@ class BenefitReviewForm(forms.Form):
     )
 
 
-class PharmacySpendingForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_(
-            "CSV or XLSX with a header row: institution_code (the pharmacy), id_number, month "
-            "(YYYY-MM), amount. Chinese headers (药店代码, 身份证号, 月份, 金额) are accepted."
-        ),
-    )
-
-
 class BenefitUseFilterForm(forms.Form):
-    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     county = forms.ModelChoiceField(
-        label=gettext_lazy("County"), queryset=County.objects.none(), required=False
+        label=_("County"), queryset=County.objects.none(), required=False
     )
 
     def __init__(self, *args, counties, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = counties
+
+    @classmethod
+    def from_query(cls, query, *, counties) -> "BenefitUseFilterForm":
+        """The form bound to a page's query, the current year where it names none."""
+        data = query.copy()
+        data.setdefault("year", str(timezone.localdate().year))
+        return cls(data, counties=counties)

@@ -1,11 +1,7 @@
-"""The fund ledger: fund types, accounts, journal entries with their postings, closed months and
-the nightly ledger checks (DOMAIN §6, §11).
-
-Each fund type is its own book (财社〔2017〕144号 art. 39, N 三(四)1): every posting of an entry
-belongs to the entry's one fund, which composite foreign keys enforce on PostgreSQL. Entries
-and postings are append-only; a mistake is corrected by a reversal entry. Writes go through
-``funds.services`` only.
-"""
+"""Benefit settlements with designated institutions (J 二(四), DOMAIN §9, §11): an
+institution's monthly statement per fund with the workflow of its status (submitted →
+approved, in full or cut → paid), and the imported files of personal-account spending at
+designated pharmacies."""
 
 from django.conf import settings
 from django.db import models
@@ -14,11 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from funds.ledger.models import FundType, JournalEntry
 from pooling.core.money import MoneyField, validate_month_start
+from pooling.core.workflow import Transition, Workflow
 from pooling.structure.models import County, Municipality
-
-# ---------------------------------------------------------------------------------------------
-# Benefit settlements with designated institutions (J 二(四), DOMAIN §9, §11; issue 7 item 2)
-# ---------------------------------------------------------------------------------------------
 
 # The funds an institution's monthly statement may claim from (DOMAIN §9).
 BENEFIT_FUND_CODES: tuple[str, ...] = ("310100", "310200", "910100", "330100", "390100")
@@ -28,7 +21,7 @@ class BenefitStatement(models.Model):
     """A designated institution's monthly statement (月结算单) for one fund: visits and the
     amount claimed; the county approves it in full or cuts it with a reason, and the approved
     amount is paid from the county's expenditure account of that fund. Writes go through
-    ``funds.benefits``."""
+    ``settlement.benefits.services``."""
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("submitted")
@@ -131,8 +124,8 @@ class BenefitStatement(models.Model):
 
 
 class PharmacySpendingImport(models.Model):
-    """One imported file of personal-account spending at designated pharmacies (issue 7 item
-    2): each row debits one person's personal account; the same file is imported once."""
+    """One imported file of personal-account spending at designated pharmacies: each row
+    debits one person's personal account; the same file is imported once."""
 
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
@@ -165,3 +158,31 @@ class PharmacySpendingImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.imported_at:%Y-%m-%d})"
+
+
+# A statement's steps: the county reviews it (approving the claim in full or cutting it with
+# a reason), then pays the approved amount from its expenditure account.
+BENEFIT_WORKFLOW = Workflow(
+    BenefitStatement,
+    [
+        Transition(
+            "review",
+            BenefitStatement.Status.SUBMITTED,
+            BenefitStatement.Status.APPROVED,
+            capability="settlement.review_benefits",
+            service="benefit_statement_review",
+            label=_("Approve"),
+            verb=_("reviewed"),
+        ),
+        Transition(
+            "pay",
+            BenefitStatement.Status.APPROVED,
+            BenefitStatement.Status.PAID,
+            capability="settlement.pay_benefits",
+            service="benefit_statement_pay",
+            label=_("Pay from the county expenditure account"),
+            verb=_("paid"),
+        ),
+    ],
+    submitter_field="entered_by",
+)

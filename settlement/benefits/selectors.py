@@ -1,26 +1,19 @@
-"""Monthly benefit settlements with designated institutions (J 二(四), DOMAIN §9, §11; issue 7
-item 2): an institution's statement per month and fund, entered by form or imported from a
-CSV/XLSX file, reviewed by the county (approved in full or cut with a reason) and paid.
-
-Payment (财社〔2017〕144号 art. 40: the expenditure account pays benefits): one ledger entry of
-kind ``benefit_payment`` in the statement's fund, out of the county's expenditure account into
-the county's designated-institution counterparty, keyed by the statement, so paying twice
-posts once. The ledger refuses an overdrawn account; the refusal here says how much is
-missing. An institution that is suspended, terminated or outside its agreement on the day of
-payment is refused (``enrollment.institutions.institution_may_be_paid``).
-"""
+"""The reads of the benefit settlements: the statements a user may see, and the benefits
+paid against the approved usage plan (per county, month and fund, net of reversals)."""
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from funds.ledger.models import Account, JournalEntry, Posting
 from pooling.accounts.models import User
 from pooling.core.access import scope_queryset
 from pooling.core.money import ZERO
 from pooling.structure.models import County
+from pooling.structure.selectors import counties_for
 from settlement.benefits.models import BenefitStatement
 from settlement.plans.models import CityMonthlyPlan, PlanPurpose, UsagePlanLine
 
@@ -130,3 +123,40 @@ def benefit_plan_use_for_year(
         )
     rows.sort(key=lambda row: (row.use.month, row.county.code, row.use.fund_code))
     return rows, dict(sorted(totals.items()))
+
+
+def benefit_plan_use_for(
+    *, user: User, year: int, county: County | None = None
+) -> tuple[list[BenefitPlanUseRow], dict[str, BenefitPlanUse]]:
+    """``benefit_plan_use_for_year`` of ``county`` (one the user may see), or of every county
+    the user may see."""
+    counties = [county] if county else list(counties_for(user=user).order_by("code"))
+    return benefit_plan_use_for_year(counties=counties, year=year)
+
+
+# The columns of the plan-use export (``benefit_plan_use_export_rows``).
+BENEFIT_PLAN_USE_EXPORT_HEADER = (
+    _("Month"),
+    _("County code"),
+    _("County"),
+    _("Fund"),
+    _("Planned"),
+    _("Paid"),
+    _("Remaining"),
+    _("Over plan"),
+)
+
+
+def benefit_plan_use_export_rows(rows: list[BenefitPlanUseRow]):
+    """The plan-use rows as the export's lines (``BENEFIT_PLAN_USE_EXPORT_HEADER``)."""
+    for row in rows:
+        yield (
+            row.use.month.strftime("%Y-%m"),
+            row.county.code,
+            row.county.name,
+            row.use.fund_code,
+            row.use.planned,
+            row.use.paid,
+            row.use.remaining,
+            str(_("yes")) if row.use.over_plan else "",
+        )

@@ -1,6 +1,5 @@
-"""REST API of the benefit settlements: same capabilities and scoping as the pages. An
-institution outside the user's scope is an invalid choice (400); another county's statement
-is 404; a refused write is 400 with field errors."""
+"""Serializers of the benefit-settlement API: a statement as read, the input of an entry, a
+review and a file upload, and the rows of benefits against the usage plan."""
 
 from rest_framework import serializers
 

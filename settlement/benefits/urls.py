@@ -12,12 +12,12 @@ urlpatterns = [
     path("benefits/import/", views.BenefitImportView.as_view(), name="benefit_import"),
     path(
         "benefits/<int:pk>/",
-        views.BenefitStatementDetailView.as_view(),
+        views.BenefitStatementView.as_view(http_method_names=["get", "head", "options"]),
         name="benefit_detail",
     ),
     path(
         "benefits/<int:pk>/review/",
-        views.BenefitStatementReviewView.as_view(),
+        views.BenefitStatementView.as_view(http_method_names=["post"]),
         name="benefit_review",
     ),
     path(

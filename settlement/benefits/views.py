@@ -1,19 +1,21 @@
 """Pages of the benefit settlements: the statement list, entry by form and by file, the
-county's review and the payment. Thin: they call ``funds.benefits`` and show its refusals.
-Another county's statement is a 404 for a county officer."""
+statement with the county's review and its payment, the import of pharmacy spending, and
+benefits against the usage plan. Another county's statement is a 404 for a county officer."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
+from pooling.core.api import user_municipality
 from pooling.core.exports import ListExportMixin, export_kind, export_response
-from pooling.core.views import CapabilityRequiredMixin, add_service_errors
+from pooling.core.imports import ImportReport
+from pooling.core.views import CapabilityRequiredMixin, ServiceFormView
 from pooling.structure.selectors import counties_for
 from settlement.benefits import selectors, services
 from settlement.benefits.forms import (
@@ -24,16 +26,13 @@ from settlement.benefits.forms import (
     PharmacySpendingForm,
 )
 from settlement.benefits.models import BenefitStatement
-from settlement.benefits.selectors import benefit_plan_use_for_year
 from settlement.institutions.selectors import institutions_for
 
-VIEW = "funds.view_benefits"
-ENTER = "funds.enter_benefits"
-REVIEW = "funds.review_benefits"
-PAY = "funds.pay_benefits"
-
-
-FORM_TEMPLATE = "settlement/benefits/form.html"
+VIEW = "settlement.view_benefits"
+ENTER = "settlement.enter_benefits"
+REVIEW = "settlement.review_benefits"
+PAY = "settlement.pay_benefits"
+VIEW_PLANS = "settlement.view_plans"
 
 
 class BenefitStatementListView(CapabilityRequiredMixin, ListExportMixin, ListView):
@@ -67,113 +66,144 @@ class BenefitStatementListView(CapabilityRequiredMixin, ListExportMixin, ListVie
         return super().get_context_data(statuses=BenefitStatement.Status.choices, **kwargs)
 
 
-class BenefitStatementEnterView(CapabilityRequiredMixin, View):
+class BenefitStatementEnterView(ServiceFormView):
     capability = write_capability = ENTER
     heading = gettext_lazy("Enter a monthly statement")
+    success_message = gettext_lazy("Statement entered.")
+    cancel_url_name = "settlement:benefit_list"
 
-    def _form(self, request, data=None):
-        return BenefitStatementForm(data, institutions=institutions_for(user=request.user))
+    def get_form(self, data=None, files=None):
+        return BenefitStatementForm(data, institutions=institutions_for(user=self.request.user))
 
-    def get(self, request):
-        return render(request, FORM_TEMPLATE, {"form": self._form(request), "view": self})
+    def perform(self, form) -> BenefitStatement:
+        return services.benefit_statement_enter(actor=self.request.user, **form.cleaned_data)
 
-    def post(self, request):
-        form = self._form(request, request.POST)
-        if form.is_valid():
-            try:
-                statement = services.benefit_statement_enter(
-                    actor=request.user, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Statement entered."))
-                return redirect("settlement:benefit_detail", pk=statement.pk)
-        return render(request, FORM_TEMPLATE, {"form": form, "view": self}, status=400)
+    def get_success_url(self, statement: BenefitStatement) -> str:
+        return reverse("settlement:benefit_detail", args=[statement.pk])
 
 
-class BenefitImportView(CapabilityRequiredMixin, View):
-    capability = write_capability = ENTER
+class _ImportView(ServiceFormView):
+    """A file through one import service. A file with any row error imports nothing: the page
+    answers 400 with the row-by-row report below the form."""
+
     template_name = "settlement/benefits/import.html"
+    multipart = True
+    cancel_url_name = "settlement:benefit_list"
+    intro = ""
+    report: ImportReport | None = None
 
-    def get(self, request):
-        return render(request, self.template_name, {"form": BenefitImportForm()})
+    def import_file(self, *, file_name: str, content: bytes) -> ImportReport:
+        raise NotImplementedError
 
-    def post(self, request):
-        form = BenefitImportForm(request.POST, request.FILES)
-        report = None
-        if form.is_valid():
-            if request.user.municipality_id is None:
-                raise Http404
-            upload = form.cleaned_data["file"]
-            try:
-                report = services.benefit_statements_import(
-                    municipality=request.user.municipality,
-                    file_name=upload.name,
-                    content=upload.read(),
-                    actor=request.user,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                if not report.has_errors:
-                    messages.success(
-                        request, _("%(count)s statements imported.") % {"count": report.imported}
-                    )
-                    return redirect("settlement:benefit_list")
-        return render(request, self.template_name, {"form": form, "report": report}, status=400)
+    def perform(self, form) -> ImportReport:
+        upload = form.cleaned_data["file"]
+        self.report = self.import_file(file_name=upload.name, content=upload.read())
+        if self.report.has_errors:
+            # The page stays (400) with the report below the form.
+            raise ValidationError(_("Some rows have errors; see the row-by-row report below."))
+        return self.report
+
+    def get_success_url(self, report: ImportReport) -> str:
+        return reverse("settlement:benefit_list")
+
+    def get_context_data(self, **context):
+        return super().get_context_data(report=self.report, **context)
 
 
-def _statement(request, pk: int) -> BenefitStatement:
-    return get_object_or_404(selectors.benefit_statements_for(user=request.user), pk=pk)
-
-
-def _detail(request, statement, review_form=None, status=200):
-    return render(
-        request,
-        "settlement/benefits/detail.html",
-        {
-            "statement": statement,
-            "review_form": review_form
-            or BenefitReviewForm(initial={"amount_approved": statement.amount_claimed}),
-        },
-        status=status,
+class BenefitImportView(_ImportView):
+    capability = write_capability = ENTER
+    heading = gettext_lazy("Import monthly statements")
+    intro = gettext_lazy(
+        "A file with any row error imports nothing; correct the rows named below and upload "
+        "it again."
     )
 
+    def get_form(self, data=None, files=None):
+        return BenefitImportForm(data, files)
 
-class BenefitStatementDetailView(CapabilityRequiredMixin, View):
+    def import_file(self, *, file_name: str, content: bytes) -> ImportReport:
+        return services.benefit_statements_import(
+            municipality=user_municipality(self.request.user),
+            file_name=file_name,
+            content=content,
+            actor=self.request.user,
+        )
+
+    @property
+    def success_message(self) -> str:
+        return _("%(count)s statements imported.") % {"count": self.report.imported}
+
+
+class PharmacySpendingImportView(_ImportView):
     capability = VIEW
+    write_capability = PAY
+    heading = gettext_lazy("Import pharmacy spending from personal accounts")
+    intro = gettext_lazy(
+        "Each row debits one person's personal account; the personal-account control account "
+        "of the person's county is debited in the same transaction. A row that would take an "
+        "account below zero, or any other row error, imports nothing."
+    )
 
-    def get(self, request, pk: int):
-        return _detail(request, _statement(request, pk))
+    def get_form(self, data=None, files=None):
+        return PharmacySpendingForm(data, files)
+
+    def import_file(self, *, file_name: str, content: bytes) -> ImportReport:
+        return services.pharmacy_spending_import(
+            municipality=user_municipality(self.request.user),
+            file_name=file_name,
+            content=content,
+            actor=self.request.user,
+        ).report
+
+    @property
+    def success_message(self) -> str:
+        return _("%(count)s spending rows booked to the personal accounts.") % {
+            "count": self.report.imported
+        }
 
 
-class BenefitStatementReviewView(CapabilityRequiredMixin, View):
+class BenefitStatementView(ServiceFormView):
+    """A statement with the county's review form, shown while the user may review it
+    (``BENEFIT_WORKFLOW``); the detail route shows it, the review route posts it."""
+
     capability = VIEW
     write_capability = REVIEW
+    template_name = "settlement/benefits/detail.html"
+    success_message = gettext_lazy("Statement reviewed.")
 
-    def post(self, request, pk: int):
-        statement = _statement(request, pk)
-        form = BenefitReviewForm(request.POST)
-        if form.is_valid():
-            try:
-                services.benefit_statement_review(
-                    statement=statement, actor=request.user, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Statement reviewed."))
-                return redirect("settlement:benefit_detail", pk=statement.pk)
-        return _detail(request, statement, review_form=form, status=400)
+    @cached_property
+    def statement(self) -> BenefitStatement:
+        return get_object_or_404(
+            selectors.benefit_statements_for(user=self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def get_form(self, data=None, files=None):
+        return BenefitReviewForm(data, initial={"amount_approved": self.statement.amount_claimed})
+
+    def perform(self, form) -> BenefitStatement:
+        return services.benefit_statement_review(
+            statement=self.statement, actor=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self, statement: BenefitStatement) -> str:
+        return reverse("settlement:benefit_detail", args=[statement.pk])
+
+    def get_context_data(self, **context):
+        review_form = context.pop("form")
+        return super().get_context_data(
+            statement=self.statement, review_form=review_form, **context
+        )
 
 
 class BenefitStatementPayView(CapabilityRequiredMixin, View):
+    """The pay button: the refusal (e.g. the amount missing in the account) or the entry
+    posted is shown on the statement's page."""
+
     capability = VIEW
     write_capability = PAY
 
     def post(self, request, pk: int):
-        statement = _statement(request, pk)
+        statement = get_object_or_404(selectors.benefit_statements_for(user=request.user), pk=pk)
         try:
             entry = services.benefit_statement_pay(statement=statement, actor=request.user)
         except ValidationError as error:
@@ -183,99 +213,32 @@ class BenefitStatementPayView(CapabilityRequiredMixin, View):
         return redirect("settlement:benefit_detail", pk=statement.pk)
 
 
-class PharmacySpendingImportView(CapabilityRequiredMixin, View):
-    """Import personal-account spending at pharmacies; a file with any row error imports
-    nothing and shows the row-by-row report."""
-
-    capability = VIEW
-    write_capability = PAY
-    template_name = "settlement/benefits/pharmacy_spending.html"
-
-    def get(self, request):
-        return render(request, self.template_name, {"form": PharmacySpendingForm()})
-
-    def post(self, request):
-        form = PharmacySpendingForm(request.POST, request.FILES)
-        report = None
-        if form.is_valid():
-            if request.user.municipality_id is None:
-                raise Http404
-            upload = form.cleaned_data["file"]
-            try:
-                result = services.pharmacy_spending_import(
-                    municipality=request.user.municipality,
-                    file_name=upload.name,
-                    content=upload.read(),
-                    actor=request.user,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                report = result.report
-                if not report.has_errors:
-                    messages.success(
-                        request,
-                        _("%(count)s spending rows booked to the personal accounts.")
-                        % {"count": report.imported},
-                    )
-                    return redirect("settlement:benefit_list")
-        return render(request, self.template_name, {"form": form, "report": report}, status=400)
-
-
-CAPABILITY = "settlement.view_plans"
-
-
 class BenefitPlanUseView(CapabilityRequiredMixin, View):
-    capability = CAPABILITY
+    """Benefits paid against the approved usage plan of a year, per county, month and fund,
+    with a CSV/XLSX export."""
+
+    capability = VIEW_PLANS
 
     def get(self, request):
-        counties = counties_for(user=request.user).order_by("code")
-        data = request.GET.copy()
-        data.setdefault("year", str(timezone.localdate().year))
-        form = BenefitUseFilterForm(data, counties=counties)
+        form = BenefitUseFilterForm.from_query(
+            request.GET, counties=counties_for(user=request.user).order_by("code")
+        )
         rows, totals = [], {}
         if form.is_valid():
-            chosen = form.cleaned_data["county"]
-            rows, totals = benefit_plan_use_for_year(
-                counties=[chosen] if chosen else list(counties), year=form.cleaned_data["year"]
+            year = form.cleaned_data["year"]
+            rows, totals = selectors.benefit_plan_use_for(
+                user=request.user, year=year, county=form.cleaned_data["county"]
             )
-            export = export_kind(request)
-            if export:
-                return self._export(export, rows, form.cleaned_data["year"])
+            if export := export_kind(request):
+                return export_response(
+                    export=export,
+                    header=[str(label) for label in selectors.BENEFIT_PLAN_USE_EXPORT_HEADER],
+                    rows=selectors.benefit_plan_use_export_rows(rows),
+                    filename=f"benefit-plan-use-{year}",
+                    title=_("Plan use"),
+                )
         return render(
             request,
             "settlement/benefits/benefit_use.html",
             {"form": form, "rows": rows, "totals": totals, "query": request.GET.urlencode()},
-        )
-
-    def _export(self, export: str, rows, year: int):
-        header = [
-            _("Month"),
-            _("County code"),
-            _("County"),
-            _("Fund"),
-            _("Planned"),
-            _("Paid"),
-            _("Remaining"),
-            _("Over plan"),
-        ]
-        lines = (
-            (
-                row.use.month.strftime("%Y-%m"),
-                row.county.code,
-                row.county.name,
-                row.use.fund_code,
-                row.use.planned,
-                row.use.paid,
-                row.use.remaining,
-                _("yes") if row.use.over_plan else "",
-            )
-            for row in rows
-        )
-        return export_response(
-            export=export,
-            header=header,
-            rows=lines,
-            filename=f"benefit-plan-use-{year}",
-            title=_("Plan use"),
         )

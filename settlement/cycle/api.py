@@ -1,14 +1,13 @@
-"""REST API of the monthly cycle: the same capabilities and scoping as the pages."""
+"""REST API of the monthly cycle: the same capabilities, scoping and services as the pages
+(``cycle_start`` and ``cycle_step_rerun`` queue the run themselves)."""
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from pooling.core.access import has_capability
-from settlement.cycle import selectors, services, tasks
+from settlement.cycle import selectors, services
 from settlement.cycle.filters import CycleFilter, RemittanceLineFilter
 from settlement.cycle.serializers import (
     CycleStartSerializer,
@@ -38,11 +37,8 @@ class MonthlyCycleViewSet(
             month=data.validated_data["month"],
             actor=request.user,
         )
-        if created:
-            transaction.on_commit(lambda: tasks.cycle_enqueue(cycle.pk, request.user.pk))
-        cycle.refresh_from_db()
         return Response(
-            self.get_serializer(cycle).data,
+            self.get_serializer(self.get_queryset().get(pk=cycle.pk)).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
@@ -54,14 +50,11 @@ class MonthlyCycleViewSet(
     @action(detail=True, methods=["post"], url_path=r"steps/(?P<step_name>[a-z_]+)/rerun")
     def rerun(self, request, pk=None, step_name=None):
         """Run a failed step again, then the steps after it."""
-        if not has_capability(request.user, "settlement.run_cycle"):
-            raise PermissionDenied
         cycle = self.get_object()
         step = cycle.steps.filter(name=step_name).first()
         if step is None:
             raise ValidationError({"step": [f"Unknown step {step_name}."]})
-        services.cycle_step_reset(step=step, actor=request.user)
-        transaction.on_commit(lambda: tasks.cycle_enqueue(cycle.pk, request.user.pk, step_name))
+        services.cycle_step_rerun(step=step, actor=request.user)
         return Response(self.get_serializer(cycle).data, status=status.HTTP_202_ACCEPTED)
 
 

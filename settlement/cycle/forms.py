@@ -1,35 +1,34 @@
-"""Forms of the monthly cycle pages."""
+"""Forms of the monthly cycle pages: the month to start (then its confirmation) and the
+month-end schedule."""
 
 from celery.schedules import crontab
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pooling.core.money import parse_month
-
-
-class MonthField(forms.Field):
-    """A ``YYYY-MM`` month, cleaned to the date of its first day."""
-
-    widget = forms.TextInput
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"placeholder": "2026-01", "maxlength": "7"})
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        return parse_month(str(value))
+from pooling.core.forms import MonthField
 
 
 class CycleStartForm(forms.Form):
+    """The month whose cycle to start. Asking (``?month=``) takes the month only; the
+    confirmation carries it hidden with ``confirm``, which starting the cycle requires."""
+
     month = MonthField(label=_("Month"), help_text=_("Written as YYYY-MM."))
     confirm = forms.BooleanField(
-        label=_("I confirm: run this month's cycle now"),
-        required=False,
-        widget=forms.HiddenInput,
+        label=_("I confirm: run this month's cycle now"), widget=forms.HiddenInput
     )
+
+    def __init__(self, *args, asking: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if asking:
+            del self.fields["confirm"]
+
+    @classmethod
+    def confirmation(cls, month) -> "CycleStartForm":
+        """The confirmation of ``month``: every field hidden, ``confirm`` set."""
+        form = cls(initial={"month": f"{month:%Y-%m}", "confirm": True})
+        form.fields["month"].widget = forms.HiddenInput()
+        return form
 
 
 class ScheduleForm(forms.Form):

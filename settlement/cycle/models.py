@@ -1,5 +1,7 @@
 """The monthly remittance cycle: one record per municipality and month, its ordered steps,
-and the remittance lines fixed at the collections cut-off (DOMAIN §6, §7, §11)."""
+and the remittance lines fixed at the collections cut-off (DOMAIN §6, §7, §11). Writes go
+through ``settlement.cycle.services``; the workflows of a cycle and of its steps are declared
+at the bottom."""
 
 from django.conf import settings
 from django.db import models
@@ -7,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from funds.ledger.models import Account, FundType, JournalEntry
 from pooling.core.money import MoneyField, validate_month_start
+from pooling.core.workflow import Transition, Workflow
 from pooling.structure.models import County, Municipality, PoolingModel
 
 
@@ -153,3 +156,76 @@ class RemittanceLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_account} → {self.to_account}: {self.amount}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Workflows. A cycle's status follows its steps: running while one runs, failed when one
+# failed, completed when all are done; a failed step is run again by the agency. The steps'
+# runs are the cycle service's (``cycle_step_run``), started by whoever runs the cycle.
+# ---------------------------------------------------------------------------------------------
+
+CYCLE_WORKFLOW = Workflow(
+    MonthlyCycle,
+    [
+        Transition(
+            "run",
+            (MonthlyCycle.Status.PENDING, MonthlyCycle.Status.RUNNING, MonthlyCycle.Status.FAILED),
+            MonthlyCycle.Status.RUNNING,
+            capability="settlement.run_cycle",
+            service="cycle_step_run",
+            label=_("Run"),
+            verb=_("run"),
+        ),
+        Transition(
+            "fail",
+            MonthlyCycle.Status.RUNNING,
+            MonthlyCycle.Status.FAILED,
+            capability="settlement.run_cycle",
+            service="cycle_step_run",
+            label=_("failed"),
+            verb=_("failed"),
+        ),
+        Transition(
+            "complete",
+            MonthlyCycle.Status.RUNNING,
+            MonthlyCycle.Status.COMPLETED,
+            capability="settlement.run_cycle",
+            service="cycle_step_run",
+            label=_("completed"),
+            verb=_("completed"),
+        ),
+    ],
+)
+
+CYCLE_STEP_WORKFLOW = Workflow(
+    CycleStep,
+    [
+        Transition(
+            "finish",
+            (CycleStep.Status.PENDING, CycleStep.Status.FAILED),
+            CycleStep.Status.DONE,
+            capability="settlement.run_cycle",
+            service="cycle_step_run",
+            label=_("done"),
+            verb=_("done"),
+        ),
+        Transition(
+            "fail",
+            (CycleStep.Status.PENDING, CycleStep.Status.FAILED),
+            CycleStep.Status.FAILED,
+            capability="settlement.run_cycle",
+            service="cycle_step_run",
+            label=_("failed"),
+            verb=_("failed"),
+        ),
+        Transition(
+            "rerun",
+            CycleStep.Status.FAILED,
+            CycleStep.Status.PENDING,
+            capability="settlement.run_cycle",
+            service="cycle_step_rerun",
+            label=_("Run again"),
+            verb=_("run again"),
+        ),
+    ],
+)

@@ -18,10 +18,13 @@ Steps, in order (``STEP_ORDER``):
    zero, or the month cannot close and the step names each account still holding money.
 6. month close — the ledger month is closed.
 
-Every step runs in one transaction holding its step row locked (``SKIP LOCKED``): a second
-worker on the same step skips it; a failure rolls the step's ledger work back, records the
-error and leaves the step to be run again; a step already done is not run again. Ledger
-entries carry idempotency keys made of cycle, step, account and fund.
+``cycle_start`` creates the month's cycle and queues its steps (one Celery chain, sent when
+the transaction commits); ``cycle_step_rerun`` queues a failed step again with the steps
+after it. Every step runs in one transaction holding its step row locked (``SKIP LOCKED``): a
+second worker on the same step skips it; a failure rolls the step's ledger work back, records
+the error and leaves the step to be run again; a step already done is not run again. Ledger
+entries carry idempotency keys made of cycle, step, account and fund. The statuses of the
+cycle and of its steps change only through their workflows (``settlement.cycle.models``).
 """
 
 import datetime
@@ -39,11 +42,8 @@ from django.utils.translation import gettext as _
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from enrollment.contributions.services import assessment_run
-from funds.booking.services import (
-    collection_batch_post,
-    collection_batches_ready,
-    retiree_credits_post,
-)
+from funds.booking.selectors import collection_batches_ready
+from funds.booking.services import collection_batch_post, retiree_credits_post
 from funds.ledger.models import Account, ClosedMonth, FundType, JournalEntry
 from funds.ledger.services import EntrySpec, PostingLine, entries_post_batch, month_close
 from pooling.accounts.models import User
@@ -52,7 +52,15 @@ from pooling.core.money import month_end, round_money, validate_month_start
 from pooling.rules.selectors import rule_value
 from pooling.structure.models import County, Municipality, PoolingModel
 from pooling.structure.selectors import pooling_model_for
-from settlement.cycle.models import STEP_ORDER, CycleStep, MonthlyCycle, RemittanceLine, StepName
+from settlement.cycle.models import (
+    CYCLE_STEP_WORKFLOW,
+    CYCLE_WORKFLOW,
+    STEP_ORDER,
+    CycleStep,
+    MonthlyCycle,
+    RemittanceLine,
+    StepName,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -82,27 +90,48 @@ class StepOutcome:
 # --------------------------------------------------------------------------------------------
 
 
+def _queue_steps(cycle: MonthlyCycle, actor: User | None, start: str | None = None) -> None:
+    """Once the transaction commits, queue the cycle's steps from ``start`` (default: the
+    first) as one Celery chain; without a broker the chain runs in this process then."""
+    # The tasks call this module's services, so they are imported when first needed.
+    from settlement.cycle.tasks import cycle_steps_enqueue
+
+    cycle_id, actor_id = cycle.pk, actor.pk if actor else None
+    transaction.on_commit(lambda: cycle_steps_enqueue(cycle_id, actor_id, start))
+
+
+@transaction.atomic(durable=True)
 def cycle_start(
-    *, municipality: Municipality, month: datetime.date, actor: User | None
+    *,
+    municipality: Municipality,
+    month: datetime.date,
+    actor: User | None,
+    queue: bool = True,
+    resume: bool = False,
 ) -> tuple[MonthlyCycle, bool]:
     """The month's cycle, created with its steps the first time; ``(cycle, created)``.
 
-    Two triggers at once both get the same cycle: the unique constraint decides who created
-    it (``get_or_create`` retries the read on the loser's IntegrityError).
+    A cycle created here is queued to run once the transaction commits (``cycle_steps_enqueue``
+    in ``settlement.cycle.tasks``); with ``resume`` an existing cycle that is not completed is
+    queued again too (its done steps are skipped, a failed one is retried). ``queue=False`` is
+    for callers that run the steps themselves in this process (``run_cycle``, the simulation,
+    the demo, the benchmark). Two triggers at once both get the same cycle: the unique
+    constraint decides who created it (``get_or_create`` retries the read on the loser's
+    IntegrityError).
     """
     validate_month_start(month)
-    with transaction.atomic():
-        cycle, created = MonthlyCycle.objects.get_or_create(
-            municipality=municipality, month=month, defaults={"started_by": actor}
+    cycle, created = MonthlyCycle.objects.get_or_create(
+        municipality=municipality, month=month, defaults={"started_by": actor}
+    )
+    if created:
+        CycleStep.objects.bulk_create(
+            CycleStep(cycle=cycle, name=name, position=position)
+            for position, name in enumerate(STEP_ORDER, start=1)
         )
-        if created:
-            CycleStep.objects.bulk_create(
-                CycleStep(cycle=cycle, name=name, position=position)
-                for position, name in enumerate(STEP_ORDER, start=1)
-            )
-            audit_record(
-                actor=actor, action="cycle.start", instance=cycle, municipality=municipality
-            )
+        audit_record(actor=actor, action="cycle.start", instance=cycle, municipality=municipality)
+    unfinished = cycle.status != MonthlyCycle.Status.COMPLETED
+    if queue and (created or (resume and unfinished)):
+        _queue_steps(cycle, actor)
     return cycle, created
 
 
@@ -128,7 +157,9 @@ def cycle_step_run(*, cycle: MonthlyCycle, name: str, actor: User | None) -> Ste
     """Run one step if it is due: not done, every earlier step done, nobody else running it.
 
     Returns the step's state afterwards. A failure is recorded on the step (error text) and
-    leaves the ledger as it was before the step; running it again retries it.
+    leaves the ledger as it was before the step; running it again retries it. Not one
+    transaction: the step's work is one (``_run_locked``), and its failure is recorded after
+    that transaction rolled back.
     """
     step = cycle.steps.get(name=name)
     earlier_open = cycle.steps.filter(position__lt=step.position).exclude(
@@ -136,28 +167,15 @@ def cycle_step_run(*, cycle: MonthlyCycle, name: str, actor: User | None) -> Ste
     )
     if step.status == CycleStep.Status.DONE or earlier_open.exists():
         return _outcome(step)
-    runner = _RUNNERS[name]
-    MonthlyCycle.objects.filter(pk=cycle.pk).exclude(status=MonthlyCycle.Status.COMPLETED).update(
-        status=MonthlyCycle.Status.RUNNING
-    )
+    try:
+        CYCLE_WORKFLOW.transition(cycle, "run", actor=actor)
+    except ValidationError:  # another worker completed the cycle meanwhile
+        return _outcome(step)
     started = timezone.now()
     _report(step, 0, 1)
     try:
-        if name == StepName.ASSESSMENT:
-            # The assessment service owns its (durable) transaction and is idempotent itself.
-            count, amount, details = runner(cycle, step, actor)
-            with transaction.atomic():
-                locked = _lock_step(step)
-                if locked is None:
-                    return _outcome(step)
-                _mark_done(locked, started, count, amount, details)
-        else:
-            with transaction.atomic():
-                locked = _lock_step(step)
-                if locked is None:
-                    return _outcome(step)
-                count, amount, details = runner(cycle, locked, actor)
-                _mark_done(locked, started, count, amount, details)
+        if not _run_locked(cycle, step, actor, started):
+            return _outcome(step)
     except (StepFailed, ValidationError) as error:
         message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         _mark_failed(step, started, message)
@@ -176,6 +194,28 @@ def cycle_step_run(*, cycle: MonthlyCycle, name: str, actor: User | None) -> Ste
     return _outcome(step)
 
 
+def _run_locked(cycle: MonthlyCycle, step: CycleStep, actor: User | None, started) -> bool:
+    """Do the step's work and mark it done in one transaction holding the step row locked.
+    False (nothing done) when another worker holds the lock or the step is done already."""
+    runner = _RUNNERS[step.name]
+    if step.name == StepName.ASSESSMENT:
+        # The assessment service owns its (durable) transaction and is idempotent itself.
+        count, amount, details = runner(cycle, step, actor)
+        with transaction.atomic():
+            locked = _lock_step(step)
+            if locked is None:
+                return False
+            _mark_done(locked, started, count, amount, details)
+        return True
+    with transaction.atomic():
+        locked = _lock_step(step)
+        if locked is None:
+            return False
+        count, amount, details = runner(cycle, locked, actor)
+        _mark_done(locked, started, count, amount, details)
+    return True
+
+
 def _lock_step(step: CycleStep) -> CycleStep | None:
     """Lock the step row for this transaction; None when another worker holds it or it is
     already done (the second of two concurrent triggers does nothing)."""
@@ -186,36 +226,44 @@ def _lock_step(step: CycleStep) -> CycleStep | None:
 
 
 def _mark_done(step: CycleStep, started, count: int, amount: Decimal, details: dict) -> None:
-    step.status = CycleStep.Status.DONE
-    step.started_at = started
-    step.finished_at = timezone.now()
-    step.count = count
-    step.amount = amount
-    step.details = details
-    step.error = ""
-    step.attempts += 1
-    step.save()
-
-
-def _mark_failed(step: CycleStep, started, message: str) -> None:
-    CycleStep.objects.filter(pk=step.pk).exclude(status=CycleStep.Status.DONE).update(
-        status=CycleStep.Status.FAILED,
+    CYCLE_STEP_WORKFLOW.transition(
+        step,
+        "finish",
+        actor=None,
         started_at=started,
         finished_at=timezone.now(),
-        error=message[:4000],
+        count=count,
+        amount=amount,
+        details=details,
+        error="",
         attempts=F("attempts") + 1,
     )
 
 
+def _mark_failed(step: CycleStep, started, message: str) -> None:
+    """Record the failure, unless the step was done meanwhile (by another worker)."""
+    try:
+        CYCLE_STEP_WORKFLOW.transition(
+            step,
+            "fail",
+            actor=None,
+            started_at=started,
+            finished_at=timezone.now(),
+            error=message[:4000],
+            attempts=F("attempts") + 1,
+        )
+    except ValidationError:
+        logger.info("Cycle step %s finished elsewhere; its failure here is not recorded", step)
+
+
 def _refresh_cycle_status(cycle: MonthlyCycle) -> None:
+    """The cycle after a step ran: completed when every step is done, failed when one failed,
+    else still running."""
     statuses = set(cycle.steps.values_list("status", flat=True))
     if statuses == {CycleStep.Status.DONE}:
-        status, finished = MonthlyCycle.Status.COMPLETED, timezone.now()
+        CYCLE_WORKFLOW.transition(cycle, "complete", actor=None, finished_at=timezone.now())
     elif CycleStep.Status.FAILED in statuses:
-        status, finished = MonthlyCycle.Status.FAILED, None
-    else:
-        status, finished = MonthlyCycle.Status.RUNNING, None
-    MonthlyCycle.objects.filter(pk=cycle.pk).update(status=status, finished_at=finished)
+        CYCLE_WORKFLOW.transition(cycle, "fail", actor=None, finished_at=None)
 
 
 def _outcome(step: CycleStep) -> StepOutcome:
@@ -224,7 +272,7 @@ def _outcome(step: CycleStep) -> StepOutcome:
 
 def cycle_run_all(*, cycle: MonthlyCycle, actor: User | None) -> list[StepOutcome]:
     """Run the remaining steps in order in this process, stopping at the first failure
-    (``run_cycle`` and the in-process quick start; workers run the same steps as a chain)."""
+    (``run_cycle``, the simulation; workers run the same steps as a chain)."""
     outcomes = []
     for name in STEP_ORDER:
         outcome = cycle_step_run(cycle=cycle, name=name, actor=actor)
@@ -234,15 +282,11 @@ def cycle_run_all(*, cycle: MonthlyCycle, actor: User | None) -> list[StepOutcom
     return outcomes
 
 
-def cycle_step_reset(*, step: CycleStep, actor: User) -> CycleStep:
-    """Make a failed step pending again before it is re-run (the page's "re-run"); a done
-    step stays done."""
-    updated = CycleStep.objects.filter(pk=step.pk, status=CycleStep.Status.FAILED).update(
-        status=CycleStep.Status.PENDING
-    )
-    if not updated:
-        raise ValidationError(_("Only a failed step can be run again."))
-    step.refresh_from_db()
+@transaction.atomic(durable=True)
+def cycle_step_rerun(*, step: CycleStep, actor: User | None, queue: bool = True) -> CycleStep:
+    """Make a failed step pending again and (unless ``queue=False``: the caller runs it)
+    queue it and the steps after it once the transaction commits; a done step stays done."""
+    CYCLE_STEP_WORKFLOW.transition(step, "rerun", actor=actor)
     audit_record(
         actor=actor,
         action="cycle.rerun_step",
@@ -250,6 +294,8 @@ def cycle_step_reset(*, step: CycleStep, actor: User) -> CycleStep:
         after={"step": step.name, "error": step.error},
         municipality=step.cycle.municipality,
     )
+    if queue:
+        _queue_steps(step.cycle, actor, start=step.name)
     return step
 
 
@@ -342,7 +388,7 @@ def _step_cutoff(cycle: MonthlyCycle, step: CycleStep, actor: User | None) -> St
 
     Every collection file still waiting is posted to the county income accounts (and the
     personal-account subledger), and the retirees' monthly personal-account credits move out
-    of the pooled-fund income (``funds.collections``); then the balances held are what the
+    of the pooled-fund income (``funds.booking``); then the balances held are what the
     remittance moves.
     """
     batches = list(collection_batches_ready(municipality=cycle.municipality))
@@ -530,9 +576,7 @@ SCHEDULE_TASK = "settlement.tasks.month_end_cycles_task"
 DEFAULT_SCHEDULE = {"minute": "0", "hour": "22", "day_of_month": "28-31"}
 
 
-def month_end_schedule():
-    """The beat entry that starts month-end cycles, created with the default on first use
-    (the migration creates it too; a flushed database gets it back here)."""
+def _month_end_schedule_ensure() -> PeriodicTask:
     task = PeriodicTask.objects.select_related("crontab").filter(name=SCHEDULE_NAME).first()
     if task is None:
         crontab, _created = CrontabSchedule.objects.get_or_create(
@@ -544,12 +588,19 @@ def month_end_schedule():
     return task
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
+def month_end_schedule() -> PeriodicTask:
+    """The beat entry that starts month-end cycles, created with the default on first use
+    (the migration creates it too; a flushed database gets it back here)."""
+    return _month_end_schedule_ensure()
+
+
+@transaction.atomic(durable=True)
 def month_end_schedule_update(
     *, minute: str, hour: str, day_of_month: str, enabled: bool, actor: User
-):
+) -> PeriodicTask:
     """Change when beat starts the month-end cycles; takes effect at beat's next sync."""
-    month_end_schedule()
+    _month_end_schedule_ensure()
     task = PeriodicTask.objects.select_for_update().get(name=SCHEDULE_NAME)
     before = {
         "crontab": str(task.crontab),

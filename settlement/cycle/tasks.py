@@ -1,4 +1,5 @@
-"""Celery tasks of the monthly cycle: thin, ids in, one service call each."""
+"""Celery tasks of the monthly cycle: thin, ids in, one service call each. The chain of step
+tasks is queued by the services (``cycle_start``, ``cycle_step_rerun``) after their commit."""
 
 import datetime
 
@@ -27,19 +28,18 @@ def cycle_step_task(cycle_id: int, name: str, actor_id: int | None = None) -> st
     return services.cycle_step_run(cycle=cycle, name=name, actor=actor).status
 
 
-def cycle_chain(cycle_id: int, actor_id: int | None = None, start: str | None = None):
-    """The chain of step tasks from ``start`` (default: the first step) to month close."""
+def cycle_steps_enqueue(
+    cycle_id: int, actor_id: int | None = None, start: str | None = None
+) -> None:
+    """Send the chain of step tasks from ``start`` (default: the first step) to month close."""
     names = STEP_ORDER[STEP_ORDER.index(start) :] if start else STEP_ORDER
-    return chain(cycle_step_task.si(cycle_id, name, actor_id) for name in names)
-
-
-def cycle_enqueue(cycle_id: int, actor_id: int | None = None, start: str | None = None) -> None:
-    cycle_chain(cycle_id, actor_id, start).apply_async()
+    chain(cycle_step_task.si(cycle_id, name, actor_id) for name in names).apply_async()
 
 
 @shared_task(name="settlement.tasks.month_end_cycles_task")
 def month_end_cycles_task() -> list[str]:
-    """Celery beat: on a month's last day, start every municipality's cycle for the month.
+    """Celery beat: on a month's last day, start every municipality's cycle for the month, or
+    resume one started earlier (``cycle_start`` queues it).
 
     The schedule (``settlement-month-end`` in django-celery-beat) is edited by staff; it may
     fire on several days around month end, so the task itself checks the date.
@@ -50,8 +50,7 @@ def month_end_cycles_task() -> list[str]:
     started = []
     for municipality in Municipality.objects.order_by("pk"):
         cycle, _created = services.cycle_start(
-            municipality=municipality, month=month_start(today), actor=None
+            municipality=municipality, month=month_start(today), actor=None, resume=True
         )
-        cycle_enqueue(cycle.pk)
         started.append(str(cycle))
     return started

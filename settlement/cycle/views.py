@@ -1,23 +1,23 @@
 """Pages of the monthly cycle: start with confirmation, watch progress, re-run a failed step,
 county remittances, the month-end schedule."""
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from pooling.core.access import has_capability
-from pooling.core.views import CapabilityRequiredMixin, add_service_errors
-from settlement.cycle import selectors, services, tasks
+from pooling.core.views import CapabilityRequiredMixin, ServiceFormView, TransitionView
+from settlement.cycle import selectors, services
 from settlement.cycle.filters import CycleFilter, RemittanceLineFilter
 from settlement.cycle.forms import CycleStartForm, ScheduleForm
-from settlement.cycle.models import CycleStep
+from settlement.cycle.models import CYCLE_STEP_WORKFLOW, CycleStep, MonthlyCycle
 
 
 class CycleListView(CapabilityRequiredMixin, FilterView):
@@ -31,44 +31,47 @@ class CycleListView(CapabilityRequiredMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["start_form"] = CycleStartForm()
+        context["start_form"] = CycleStartForm(asking=True)
         return context
 
 
-class CycleStartView(CapabilityRequiredMixin, View):
-    """GET asks for confirmation; POST with ``confirm`` starts the cycle."""
+class CycleStartView(ServiceFormView):
+    """Start a month's cycle in two steps: ``?month=`` asks for the confirmation, which posts
+    the month back; ``cycle_start`` then creates the cycle and queues its run."""
 
     capability = write_capability = "settlement.run_cycle"
+    template_name = "settlement/cycle/cycle_start.html"
+    heading = gettext_lazy("Start a month's cycle")
+    cancel_url_name = "settlement:cycle_list"
 
-    def get(self, request):
+    confirming = None  # the month whose confirmation the page asks for
+
+    def get(self, request, *args, **kwargs):
         if "month" not in request.GET:
-            return render(request, "settlement/cycle/cycle_start.html", {"form": CycleStartForm()})
-        form = CycleStartForm(request.GET)
+            return self.render_form(CycleStartForm(asking=True))
+        form = CycleStartForm(request.GET, asking=True)
         if not form.is_valid():
-            return render(request, "settlement/cycle/cycle_start.html", {"form": form}, status=400)
-        return render(
-            request, "settlement/cycle/cycle_start.html", {"form": form, "confirming": True}
-        )
+            return self.render_form(form, status=400)
+        self.confirming = form.cleaned_data["month"]
+        return self.render_form(CycleStartForm.confirmation(self.confirming))
 
-    def post(self, request):
-        form = CycleStartForm(request.POST)
-        if not form.is_valid() or not form.cleaned_data["confirm"]:
-            return render(request, "settlement/cycle/cycle_start.html", {"form": form}, status=400)
-        try:
-            cycle, created = services.cycle_start(
-                municipality=request.user.municipality,
-                month=form.cleaned_data["month"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return render(request, "settlement/cycle/cycle_start.html", {"form": form}, status=400)
+    def get_form(self, data=None, files=None) -> CycleStartForm:
+        return CycleStartForm(data)
+
+    def perform(self, form: CycleStartForm) -> MonthlyCycle:
+        cycle, created = services.cycle_start(
+            municipality=self.request.user.municipality,
+            month=form.cleaned_data["month"],
+            actor=self.request.user,
+        )
         if created:
-            transaction.on_commit(lambda: tasks.cycle_enqueue(cycle.pk, request.user.pk))
-            messages.success(request, _("The cycle has started."))
+            self.success_message = _("The cycle has started.")
         else:
-            messages.info(request, _("This month's cycle already exists; here it is."))
-        return HttpResponseRedirect(reverse("settlement:cycle_detail", args=[cycle.pk]))
+            messages.info(self.request, _("This month's cycle already exists; here it is."))
+        return cycle
+
+    def get_success_url(self, result: MonthlyCycle) -> str:
+        return reverse("settlement:cycle_detail", args=[result.pk])
 
 
 class CycleDetailView(CapabilityRequiredMixin, DetailView):
@@ -86,7 +89,6 @@ class CycleDetailView(CapabilityRequiredMixin, DetailView):
         context["lines"] = selectors.remittance_lines_for(user=self.request.user).filter(
             cycle=self.object
         )
-        context["may_run"] = has_capability(self.request.user, "settlement.run_cycle")
         return context
 
 
@@ -100,22 +102,24 @@ class CycleProgressView(CapabilityRequiredMixin, View):
         return JsonResponse(selectors.cycle_progress(cycle=cycle))
 
 
-class CycleStepRerunView(CapabilityRequiredMixin, View):
-    capability = write_capability = "settlement.run_cycle"
+class CycleStepRerunView(TransitionView):
+    """Run a failed step again, then the steps after it (``cycle_step_rerun`` queues them).
+    The cycle page's button posts here; a refusal shows above the button."""
 
-    def post(self, request, pk: int):
-        step = get_object_or_404(
-            CycleStep.objects.filter(cycle__in=selectors.cycles_for(user=request.user)), pk=pk
-        )
-        try:
-            services.cycle_step_reset(step=step, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            cycle_id, name = step.cycle_id, step.name
-            transaction.on_commit(lambda: tasks.cycle_enqueue(cycle_id, request.user.pk, name))
-            messages.success(request, _("The step is running again."))
-        return HttpResponseRedirect(reverse("settlement:cycle_detail", args=[step.cycle_id]))
+    capability = "settlement.view_cycles"
+    transition = CYCLE_STEP_WORKFLOW["rerun"]
+    detail_url_name = "settlement:cycle_detail"
+    success_message = gettext_lazy("The step is running again.")
+
+    def get_queryset(self):
+        steps = CycleStep.objects.filter(cycle__in=selectors.cycles_for(user=self.request.user))
+        return steps.select_related("cycle")
+
+    def detail_pk(self) -> int:
+        return self.object.cycle_id
+
+    def perform(self, form: forms.Form) -> CycleStep:
+        return services.cycle_step_rerun(step=self.object, actor=self.request.user)
 
 
 class RemittanceListView(CapabilityRequiredMixin, FilterView):
@@ -130,28 +134,33 @@ class RemittanceListView(CapabilityRequiredMixin, FilterView):
         return selectors.remittance_lines_for(user=self.request.user)
 
 
-class ScheduleView(CapabilityRequiredMixin, View):
+class ScheduleView(ServiceFormView):
+    """When Celery beat starts the month-end cycles."""
+
     capability = write_capability = "settlement.change_schedule"
+    template_name = "settlement/cycle/schedule.html"
+    heading = gettext_lazy("Month-end schedule")
+    success_message = gettext_lazy("The schedule was saved.")
+    cancel_url_name = "settlement:cycle_list"
 
-    def get(self, request):
-        task = services.month_end_schedule()
-        form = ScheduleForm(
-            initial={
-                "minute": task.crontab.minute,
-                "hour": task.crontab.hour,
-                "day_of_month": task.crontab.day_of_month,
-                "enabled": task.enabled,
-            }
-        )
-        return render(request, "settlement/cycle/schedule.html", {"form": form, "task": task})
+    @cached_property
+    def task(self):
+        return services.month_end_schedule()
 
-    def post(self, request):
-        form = ScheduleForm(request.POST)
-        if form.is_valid():
-            services.month_end_schedule_update(actor=request.user, **form.cleaned_data)
-            messages.success(request, _("The schedule was saved."))
-            return HttpResponseRedirect(reverse("settlement:schedule"))
-        task = services.month_end_schedule()
-        return render(
-            request, "settlement/cycle/schedule.html", {"form": form, "task": task}, status=400
-        )
+    def get_form(self, data=None, files=None) -> ScheduleForm:
+        initial = {
+            "minute": self.task.crontab.minute,
+            "hour": self.task.crontab.hour,
+            "day_of_month": self.task.crontab.day_of_month,
+            "enabled": self.task.enabled,
+        }
+        return ScheduleForm(data, initial=initial)
+
+    def get_context_data(self, **context):
+        return super().get_context_data(task=self.task, **context)
+
+    def perform(self, form: ScheduleForm):
+        return services.month_end_schedule_update(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, result) -> str:
+        return reverse("settlement:schedule")

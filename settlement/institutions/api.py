@@ -7,6 +7,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from pooling.core.api import scoped_input
 from pooling.structure.selectors import counties_for
 from settlement.institutions import selectors, services
 from settlement.institutions.serializers import (
@@ -18,8 +19,8 @@ from settlement.institutions.serializers import (
 
 
 class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    read_capability = "enrollment.view_institutions"
-    write_capability = "enrollment.change_institutions"
+    read_capability = "settlement.view_institutions"
+    write_capability = "settlement.change_institutions"
     serializer_class = InstitutionSerializer
 
     def get_queryset(self):
@@ -27,10 +28,10 @@ class InstitutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(request=InstitutionAdmitSerializer, responses={201: InstitutionSerializer})
     def create(self, request):
-        serializer = InstitutionAdmitSerializer(data=request.data)
-        serializer.fields["county"].queryset = counties_for(user=request.user)
-        serializer.is_valid(raise_exception=True)
-        institution = services.institution_admit(actor=request.user, **serializer.validated_data)
+        data = scoped_input(
+            InstitutionAdmitSerializer, request, {"county": counties_for(user=request.user)}
+        )
+        institution = services.institution_admit(actor=request.user, **data)
         return Response(InstitutionSerializer(institution).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: InstitutionReviewSerializer(many=True)})

@@ -1,17 +1,14 @@
-"""Enrollment and contributions (N 三(一)–(三)): employers, insured people and their dated
-enrollment episodes, contribution bases, the monthly assessment, collection files from the tax
-bureau, and the per-person personal-account subledger."""
+"""Designated hospitals and retail pharmacies (定点医疗机构 / 定点零售药店; J 二(四), DOMAIN §9):
+the institution under its agreement, its admission and yearly reviews, and the workflow of its
+status (active ⇄ suspended → terminated)."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pooling.core.workflow import Transition, Workflow
 from pooling.structure.models import County, Municipality
-
-# ---------------------------------------------------------------------------------------------
-# Designated institutions (定点医疗机构 / 定点零售药店; J 二(四), DOMAIN §9; issue 7 item 1)
-# ---------------------------------------------------------------------------------------------
 
 
 class DesignatedInstitution(models.Model):
@@ -19,8 +16,8 @@ class DesignatedInstitution(models.Model):
 
     Codes: a hospital is "H" + the county's 6-digit GB/T 2260 code + a 5-digit sequence
     (DOMAIN §11); a pharmacy follows the same scheme with "P" (our choice: the documents give
-    none). ``enrollment.institutions`` validates the code against the county. Writes go through
-    ``enrollment.institutions``."""
+    none). Writes, the check of the code against the county included, go through
+    ``settlement.institutions.services``."""
 
     class Kind(models.TextChoices):
         HOSPITAL = "hospital", _("designated hospital")
@@ -131,3 +128,40 @@ class InstitutionReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution} {self.get_kind_display()} {self.reviewed_on}"
+
+
+# An institution's status (J 二(四)): the county suspends it (or a failed yearly review does),
+# reinstates it, or terminates the agreement; a terminated agreement is not reinstated, a new
+# one is a new admission. ``institution_update`` takes the step the edit form asks for.
+INSTITUTION_WORKFLOW = Workflow(
+    DesignatedInstitution,
+    [
+        Transition(
+            "suspend",
+            DesignatedInstitution.Status.ACTIVE,
+            DesignatedInstitution.Status.SUSPENDED,
+            capability="settlement.change_institutions",
+            service="institution_update",
+            label=_("Suspend"),
+            verb=_("suspended"),
+        ),
+        Transition(
+            "reinstate",
+            DesignatedInstitution.Status.SUSPENDED,
+            DesignatedInstitution.Status.ACTIVE,
+            capability="settlement.change_institutions",
+            service="institution_update",
+            label=_("Reinstate"),
+            verb=_("reinstated"),
+        ),
+        Transition(
+            "terminate",
+            (DesignatedInstitution.Status.ACTIVE, DesignatedInstitution.Status.SUSPENDED),
+            DesignatedInstitution.Status.TERMINATED,
+            capability="settlement.change_institutions",
+            service="institution_update",
+            label=_("Terminate the agreement"),
+            verb=_("terminated"),
+        ),
+    ],
+)

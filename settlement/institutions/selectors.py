@@ -1,11 +1,5 @@
-"""Designated hospitals and retail pharmacies (J 二(四), DOMAIN §9; issue 7 item 1): admission,
-the agreement period, the yearly review and the status, and whether an institution may be
-paid on a given day. Services (``<noun>_<verb>``) write and audit; selectors read.
-
-Code scheme (DOMAIN §11): a hospital is ``H`` + the county's 6-digit GB/T 2260 code + a 5-digit
-sequence, e.g. ``H37081100001``; a retail pharmacy, for which the documents give no scheme, is
-``P`` + the county's code + a 5-digit sequence, e.g. ``P37081100001``.
-"""
+"""The reads of the designated institutions (J 二(四)): those a user may see, their reviews,
+and whether one may be paid on a given day (active and inside its agreement)."""
 
 import datetime
 
@@ -15,8 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from pooling.accounts.models import User
 from pooling.core.access import scope_queryset
 from settlement.institutions.models import DesignatedInstitution, InstitutionReview
-
-# Selectors -----------------------------------------------------------------------------------
 
 
 def institutions_for(*, user: User) -> QuerySet[DesignatedInstitution]:
@@ -51,9 +43,3 @@ def institution_payment_refusal(
             }
         )
     return None
-
-
-def institution_may_be_paid(*, institution: DesignatedInstitution, on: datetime.date) -> bool:
-    """Whether ``institution`` may be paid on ``on``: active, and ``on`` inside its
-    agreement. A suspended or terminated institution, or one outside its agreement, may not."""
-    return institution_payment_refusal(institution=institution, on=on) is None

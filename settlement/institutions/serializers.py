@@ -1,6 +1,5 @@
-"""REST API of the designated institutions: same capabilities and scoping as the pages. A
-county outside the user's scope is an invalid choice (400); another county's institution is
-404; a refused write is 400 with field errors."""
+"""Serializers of the designated-institution API: the institution and its reviews as read,
+and the input of an admission and a yearly review."""
 
 from rest_framework import serializers
 

@@ -1,6 +1,6 @@
-"""Designated hospitals and retail pharmacies (J 二(四), DOMAIN §9; issue 7 item 1): admission,
-the agreement period, the yearly review and the status, and whether an institution may be
-paid on a given day. Services (``<noun>_<verb>``) write and audit; selectors read.
+"""The writes of the designated hospitals and retail pharmacies (J 二(四), DOMAIN §9):
+admission, the yearly review, and changes of the agreement and the status (through
+``INSTITUTION_WORKFLOW``). Each service writes and audits in its own transaction.
 
 Code scheme (DOMAIN §11): a hospital is ``H`` + the county's 6-digit GB/T 2260 code + a 5-digit
 sequence, e.g. ``H37081100001``; a retail pharmacy, for which the documents give no scheme, is
@@ -18,7 +18,11 @@ from pooling.accounts.models import User
 from pooling.core.audit import audit_record, snapshot
 from pooling.core.db import insert_unique
 from pooling.structure.models import County
-from settlement.institutions.models import DesignatedInstitution, InstitutionReview
+from settlement.institutions.models import (
+    INSTITUTION_WORKFLOW,
+    DesignatedInstitution,
+    InstitutionReview,
+)
 
 _CODE = re.compile(r"^([HP])(\d{6})(\d{5})$")
 _PREFIX = {
@@ -97,7 +101,22 @@ def _check_period(agreement_from: datetime.date, agreement_to: datetime.date) ->
         )
 
 
-# Services ------------------------------------------------------------------------------------
+def _status_step(current: str, wanted: str) -> str | None:
+    """The workflow step from ``current`` to ``wanted`` (None when the status stays); the
+    only status no step leaves is terminated."""
+    if wanted == current:
+        return None
+    for action, transition in INSTITUTION_WORKFLOW.transitions.items():
+        if current in transition.sources and transition.target == wanted:
+            return action
+    raise ValidationError(
+        {
+            "status": ValidationError(
+                _("A terminated agreement is not reinstated; admit the institution anew."),
+                code="terminated",
+            )
+        }
+    )
 
 
 @transaction.atomic(durable=True)
@@ -153,7 +172,7 @@ def institution_admit(
     )
     audit_record(
         actor=actor,
-        action="enrollment.institution_admit",
+        action="settlement.institution_admit",
         instance=institution,
         municipality=county.municipality,
         county=county,
@@ -203,11 +222,10 @@ def institution_review_record(
         result == InstitutionReview.Result.FAILED
         and institution.status == DesignatedInstitution.Status.ACTIVE
     ):
-        institution.status = DesignatedInstitution.Status.SUSPENDED
-        institution.save(update_fields=["status"])
+        INSTITUTION_WORKFLOW.transition(institution, "suspend", actor=actor)
     audit_record(
         actor=actor,
-        action="enrollment.institution_review_record",
+        action="settlement.institution_review_record",
         instance=institution,
         before=before,
         after={**snapshot(institution), "review": snapshot(review)},
@@ -228,32 +246,23 @@ def institution_update(
     status: str,
     actor: User,
 ) -> DesignatedInstitution:
-    """Change the name, level, agreement period or status (suspend, terminate, reinstate).
-    A terminated institution stays terminated: a new agreement is a new admission."""
+    """Change the name, level, agreement period or status (suspend, reinstate, terminate:
+    the steps of ``INSTITUTION_WORKFLOW``). A terminated agreement is not reinstated: a new
+    agreement is a new admission."""
     institution = DesignatedInstitution.objects.select_for_update().get(pk=institution.pk)
     _check_period(agreement_from, agreement_to)
-    if (
-        institution.status == DesignatedInstitution.Status.TERMINATED
-        and status != DesignatedInstitution.Status.TERMINATED
-    ):
-        raise ValidationError(
-            {
-                "status": ValidationError(
-                    _("A terminated agreement is not reinstated; admit the institution anew."),
-                    code="terminated",
-                )
-            }
-        )
+    step = _status_step(institution.status, status)
     before = snapshot(institution)
     institution.name = name.strip()
     institution.level = level
     institution.agreement_from = agreement_from
     institution.agreement_to = agreement_to
-    institution.status = status
-    institution.save(update_fields=["name", "level", "agreement_from", "agreement_to", "status"])
+    institution.save(update_fields=["name", "level", "agreement_from", "agreement_to"])
+    if step is not None:
+        INSTITUTION_WORKFLOW.transition(institution, step, actor=actor)
     audit_record(
         actor=actor,
-        action="enrollment.institution_update",
+        action="settlement.institution_update",
         instance=institution,
         before=before,
         municipality=institution.county.municipality,

@@ -1,18 +1,17 @@
-"""Pages of the designated institutions: list, admission, detail with the reviews, edit and
-the yearly review. Thin: they call ``enrollment.institutions`` and show its refusals next to
-the fields. Another county's institution is a 404 for a county officer."""
+"""Pages of the designated institutions: the list, admission, the detail with the reviews,
+the edit and the yearly review. Another county's institution is a 404 for a county officer."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
 from pooling.core.exports import ListExportMixin
-from pooling.core.views import CapabilityRequiredMixin, add_service_errors
+from pooling.core.views import CapabilityRequiredMixin, ServiceFormView
 from pooling.structure.selectors import counties_for
 from settlement.institutions import selectors, services
 from settlement.institutions.forms import (
@@ -22,11 +21,8 @@ from settlement.institutions.forms import (
 )
 from settlement.institutions.models import DesignatedInstitution
 
-VIEW = "enrollment.view_institutions"
-CHANGE = "enrollment.change_institutions"
-
-
-FORM_TEMPLATE = "settlement/institutions/form.html"
+VIEW = "settlement.view_institutions"
+CHANGE = "settlement.change_institutions"
 
 
 class InstitutionListView(CapabilityRequiredMixin, ListExportMixin, ListView):
@@ -64,38 +60,31 @@ class InstitutionListView(CapabilityRequiredMixin, ListExportMixin, ListView):
         )
 
 
-class InstitutionAdmitView(CapabilityRequiredMixin, View):
+class InstitutionAdmitView(ServiceFormView):
     capability = write_capability = CHANGE
     heading = gettext_lazy("Admit a designated institution")
+    cancel_url_name = "settlement:institution_list"
 
-    def _form(self, request, data=None):
-        return InstitutionAdmitForm(data, counties=counties_for(user=request.user))
+    def get_form(self, data=None, files=None):
+        return InstitutionAdmitForm(data, counties=counties_for(user=self.request.user))
 
-    def get(self, request):
-        return render(request, FORM_TEMPLATE, {"form": self._form(request), "view": self})
+    def perform(self, form) -> DesignatedInstitution:
+        self.institution = services.institution_admit(actor=self.request.user, **form.cleaned_data)
+        return self.institution
 
-    def post(self, request):
-        form = self._form(request, request.POST)
-        if form.is_valid():
-            try:
-                institution = services.institution_admit(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("%(name)s admitted.") % {"name": institution.name})
-                return redirect("settlement:institution_detail", pk=institution.pk)
-        return render(request, FORM_TEMPLATE, {"form": form, "view": self}, status=400)
+    @property
+    def success_message(self) -> str:
+        return _("%(name)s admitted.") % {"name": self.institution.name}
 
-
-def _institution(request, pk: int) -> DesignatedInstitution:
-    return get_object_or_404(selectors.institutions_for(user=request.user), pk=pk)
+    def get_success_url(self, institution: DesignatedInstitution) -> str:
+        return reverse("settlement:institution_detail", args=[institution.pk])
 
 
 class InstitutionDetailView(CapabilityRequiredMixin, View):
     capability = VIEW
 
     def get(self, request, pk: int):
-        institution = _institution(request, pk)
+        institution = get_object_or_404(selectors.institutions_for(user=request.user), pk=pk)
         return render(
             request,
             "settlement/institutions/detail.html",
@@ -109,57 +98,54 @@ class InstitutionDetailView(CapabilityRequiredMixin, View):
         )
 
 
-class InstitutionUpdateView(CapabilityRequiredMixin, View):
-    capability = write_capability = CHANGE
-    heading = gettext_lazy("Edit a designated institution")
+class _InstitutionFormView(ServiceFormView):
+    """A form about one institution the user may see (another county's is a 404); the
+    heading names it, and saving or cancelling leads back to it."""
 
-    def get(self, request, pk: int):
-        institution = _institution(request, pk)
-        form = InstitutionUpdateForm(
-            initial={
-                field: getattr(institution, field)
-                for field in ("name", "level", "agreement_from", "agreement_to", "status")
-            }
+    capability = write_capability = CHANGE
+    title = ""
+
+    @cached_property
+    def institution(self) -> DesignatedInstitution:
+        return get_object_or_404(
+            selectors.institutions_for(user=self.request.user), pk=self.kwargs["pk"]
         )
-        return render(request, FORM_TEMPLATE, {"form": form, "view": self})
 
-    def post(self, request, pk: int):
-        institution = _institution(request, pk)
-        form = InstitutionUpdateForm(request.POST)
-        if form.is_valid():
-            try:
-                services.institution_update(
-                    institution=institution, actor=request.user, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("settlement:institution_detail", pk=institution.pk)
-        return render(request, FORM_TEMPLATE, {"form": form, "view": self}, status=400)
+    @property
+    def heading(self) -> str:
+        return f"{self.title} · {self.institution.name}"
+
+    def get_success_url(self, result) -> str:
+        return reverse("settlement:institution_detail", args=[self.institution.pk])
+
+    def get_cancel_url(self) -> str:
+        return self.get_success_url(None)
 
 
-class InstitutionReviewView(CapabilityRequiredMixin, View):
-    capability = write_capability = CHANGE
-    heading = gettext_lazy("Record the yearly review")
+class InstitutionUpdateView(_InstitutionFormView):
+    title = gettext_lazy("Edit a designated institution")
+    success_message = gettext_lazy("Saved.")
 
-    def get(self, request, pk: int):
-        _institution(request, pk)
+    def get_form(self, data=None, files=None):
+        fields = ("name", "level", "agreement_from", "agreement_to", "status")
+        initial = {field: getattr(self.institution, field) for field in fields}
+        return InstitutionUpdateForm(data, initial=initial)
+
+    def perform(self, form) -> DesignatedInstitution:
+        return services.institution_update(
+            institution=self.institution, actor=self.request.user, **form.cleaned_data
+        )
+
+
+class InstitutionReviewView(_InstitutionFormView):
+    title = gettext_lazy("Record the yearly review")
+    success_message = gettext_lazy("Review recorded.")
+
+    def get_form(self, data=None, files=None):
         today = timezone.localdate()
-        form = InstitutionReviewForm(initial={"reviewed_on": today, "year": today.year - 1})
-        return render(request, FORM_TEMPLATE, {"form": form, "view": self})
+        return InstitutionReviewForm(data, initial={"reviewed_on": today, "year": today.year - 1})
 
-    def post(self, request, pk: int):
-        institution = _institution(request, pk)
-        form = InstitutionReviewForm(request.POST)
-        if form.is_valid():
-            try:
-                services.institution_review_record(
-                    institution=institution, actor=request.user, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Review recorded."))
-                return redirect("settlement:institution_detail", pk=institution.pk)
-        return render(request, FORM_TEMPLATE, {"form": form, "view": self}, status=400)
+    def perform(self, form):
+        return services.institution_review_record(
+            institution=self.institution, actor=self.request.user, **form.cleaned_data
+        )

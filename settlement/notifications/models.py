@@ -1,5 +1,5 @@
-"""The monthly remittance cycle: one record per municipality and month, its ordered steps,
-and the remittance lines fixed at the collections cut-off (DOMAIN §6, §7, §11)."""
+"""In-app notifications: a message to one user, sent once per key by the deadline check of
+the plans (``settlement.notifications.services``)."""
 
 from django.conf import settings
 from django.db import models

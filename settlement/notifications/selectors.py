@@ -1,4 +1,4 @@
-"""Reads of the usage-plan cycle shared by pages, the API and tasks."""
+"""Reads of the notifications: a user's own."""
 
 from django.db.models import QuerySet
 

@@ -1,5 +1,5 @@
-"""Notifications of the usage-plan cycle: in-app messages plus e-mail through Django's mail
-backend to the role responsible for an overdue step (issue 6 item 4)."""
+"""Notifications of the plans: in-app messages plus e-mail through Django's mail backend to
+the role responsible for an overdue step of the month's plans (N 三(四)4)."""
 
 import datetime
 from collections.abc import Iterable
@@ -16,7 +16,7 @@ from pooling.structure.models import County, Municipality
 from pooling.workdays.selectors import CalendarYearUnknown
 from settlement.notifications.models import Notification
 from settlement.plans.models import CityMonthlyPlan, PlanStep, PlanStepName, UsagePlan
-from settlement.plans.services import consolidation_deadline, usage_plan_deadline
+from settlement.plans.selectors import consolidation_deadline, usage_plan_deadline
 
 # The role that must act on each city step.
 STEP_ROLE = {

@@ -1,4 +1,4 @@
-"""Celery tasks of the monthly cycle: thin, ids in, one service call each."""
+"""Celery tasks of the notifications: the daily deadline check of the plans."""
 
 from celery import shared_task
 from django.utils import timezone

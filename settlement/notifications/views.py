@@ -1,6 +1,5 @@
-"""Pages of the usage-plan cycle: the county's plan form and history, the city's
-consolidation page, the city plan with its approval, funding request, disbursement and
-allocation actions, the month's dashboard and the notifications (issue 6 item 6)."""
+"""Pages of the notifications: a user's list with the unread count, and marking one or all
+of them read."""
 
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404

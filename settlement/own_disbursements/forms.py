@@ -1,4 +1,4 @@
-"""Form of a tiered county's own disbursement (``settlement.own_disbursement``)."""
+"""Form of a tiered county's own disbursement (``own_disbursement_post``)."""
 
 import uuid
 from decimal import Decimal

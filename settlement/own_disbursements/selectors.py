@@ -1,16 +1,6 @@
-"""A tiered county's own disbursement (县级基金拨付): the county moves money from its own fiscal
-special account (财政专户) to its own expenditure account (支出户) so it can pay hospitals.
-
-Under the tiered models (J 二; Z 三, 四(九)) a county keeps its own fund: its collections are
-remitted to its own fiscal special account, not to the city's, so no usage plan of the city
-funds it. Counties under unified collection and expenditure (N 三(四)3) get their money
-through the city's usage plan → disbursement → allocation flow (``settlement.plans``) and
-are refused here.
-
-One disbursement is one ``disbursement`` ledger entry in one fund, fiscal special →
-expenditure, inside the county's own books, keyed ``own-disbursement:<county>:<request>``:
-the same request posted twice (a double submit, a retried API call) is booked once.
-"""
+"""Reads of a tiered county's own disbursements shared by the pages and the API: the
+disbursements a user may read, the counties that may disburse from their own fund, and what
+their fiscal special and expenditure accounts hold."""
 
 import datetime
 from dataclasses import dataclass
@@ -25,10 +15,6 @@ from pooling.core.money import ZERO
 from pooling.structure.models import County, CountyPoolingModel
 from pooling.structure.selectors import counties_for
 from settlement.own_disbursements.services import KEY_PREFIX, TIERED_MODELS
-
-# ---------------------------------------------------------------------------------------------
-# Reads
-# ---------------------------------------------------------------------------------------------
 
 
 def own_disbursements_for(

@@ -1,8 +1,5 @@
-"""REST API of a tiered county's own disbursement: ``GET`` lists the disbursements the user
-may read (``?year=``, ``?county=``), ``POST`` posts one through
-``own_disbursement.own_disbursement_post``. Same capabilities and county scoping as the pages:
-another county's id reads as no such county (400), a refusal is a 400 with field errors,
-auditors get 403 on ``POST``."""
+"""API serializers of a tiered county's own disbursements: the rows listed, the input of a
+disbursement and the list's query. Counties are resolved within the user's scope."""
 
 from decimal import Decimal
 

@@ -1,23 +1,33 @@
 """Demo data of the usage-plan cycle: the demo year's budget of the employee pooled fund,
 county quotas, and approved annual plans of the two demo counties; then one plan month run
-through allocation, so the demo ledger has spending (issue 7 item 6)."""
+through allocation, so the demo ledger has spending."""
 
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from funds.budgets import services as budgets_services
 from funds.budgets.models import FundBudget
+from funds.budgets.services import (
+    expenditure_quota_set,
+    fund_budget_approve,
+    fund_budget_draft,
+    fund_budget_submit,
+)
 from funds.ledger.models import FundType
 from pooling.accounts.models import Role, User
 from pooling.core.money import month_start
 from pooling.structure.demo import DemoOptions, register_seeder
 from pooling.structure.models import Municipality
-from settlement.cycle import services as cycle_services
 from settlement.cycle.models import CycleStep, StepName
-from settlement.plans import services as plans_services
+from settlement.cycle.services import cycle_start, cycle_step_run
 from settlement.plans.models import AnnualPlan
+from settlement.plans.services import (
+    PlanLineInput,
+    annual_plan_approve,
+    annual_plan_review,
+    annual_plan_submit,
+)
 from settlement.simulation.services import MonthResult, personas_for, simulation_plan_month
 
 DEMO_FUND = "310100"
@@ -34,7 +44,7 @@ def seed_plans(municipality: Municipality, options: DemoOptions, log) -> None:
     clerk = users.filter(role=Role.AGENCY_CLERK).order_by("pk").first()
     bureau = users.filter(role=Role.BUREAU_APPROVER).order_by("pk").first()
     counties = list(municipality.counties.order_by("code"))
-    budget = budgets_services.fund_budget_draft(
+    budget = fund_budget_draft(
         municipality=municipality,
         year=year,
         fund_type=fund,
@@ -46,20 +56,18 @@ def seed_plans(municipality: Municipality, options: DemoOptions, log) -> None:
         },
     )
     for county in counties:
-        budgets_services.expenditure_quota_set(
-            budget=budget, county=county, amount=COUNTY_QUOTA, actor=clerk
-        )
-    budgets_services.fund_budget_submit(budget=budget, actor=clerk)
-    budgets_services.fund_budget_approve(budget=budget, actor=bureau)
+        expenditure_quota_set(budget=budget, county=county, amount=COUNTY_QUOTA, actor=clerk)
+    fund_budget_submit(budget=budget, actor=clerk)
+    fund_budget_approve(budget=budget, actor=bureau)
     for officer in users.filter(role=Role.COUNTY_OFFICER).order_by("pk"):
-        plan = plans_services.annual_plan_submit(
+        plan = annual_plan_submit(
             county=officer.county,
             year=year,
             actor=officer,
-            lines=[plans_services.PlanLineInput(fund_type=fund, amount=COUNTY_QUOTA)],
+            lines=[PlanLineInput(fund_type=fund, amount=COUNTY_QUOTA)],
         )
-        plans_services.annual_plan_review(plan=plan, actor=clerk)
-        plans_services.annual_plan_approve(plan=plan, actor=bureau)
+        annual_plan_review(plan=plan, actor=clerk)
+        annual_plan_approve(plan=plan, actor=bureau)
     approved = AnnualPlan.objects.filter(municipality=municipality, year=year).count()
     log(f"Approved the {year} budget, {len(counties)} quotas and {approved} annual plans")
 
@@ -68,15 +76,15 @@ register_seeder(50, "budgets and annual plans", seed_plans)
 
 
 def seed_spending_month(municipality: Municipality, options: DemoOptions, log) -> None:
-    """Put spending in the demo ledger (issue 7 item 6): the current month's cycle runs up to
+    """Put spending in the demo ledger: the current month's cycle runs up to
     the fiscal transfer (the zero-balance check and the close wait for the month's end), so the
     month's collections reach the pools; then one usage-plan month runs through allocation
     (``settlement.simulation``) for the demo counties, so the benefits seeder that follows can
     pay its statements. Running it again finds every step done and books nothing."""
     month = month_start(timezone.localdate())
     personas = personas_for(municipality, create_officers=False)
-    cycle, _created = cycle_services.cycle_start(
-        municipality=municipality, month=month, actor=personas.clerk
+    cycle, _created = cycle_start(
+        municipality=municipality, month=month, actor=personas.clerk, queue=False
     )
     for name in (
         StepName.ASSESSMENT,
@@ -84,7 +92,7 @@ def seed_spending_month(municipality: Municipality, options: DemoOptions, log) -
         StepName.REMITTANCE,
         StepName.FISCAL_TRANSFER,
     ):
-        outcome = cycle_services.cycle_step_run(cycle=cycle, name=name, actor=personas.clerk)
+        outcome = cycle_step_run(cycle=cycle, name=name, actor=personas.clerk)
         if outcome.status != CycleStep.Status.DONE:
             log(f"Cycle step {name} not done: {outcome.error}")
             return

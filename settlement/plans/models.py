@@ -1,18 +1,16 @@
-"""The monthly remittance cycle: one record per municipality and month, its ordered steps,
-and the remittance lines fixed at the collections cut-off (DOMAIN §6, §7, §11)."""
+"""Annual expenditure plans, the counties' monthly usage plans, the city monthly plan and
+its dated steps (N 三(四)4). Writes go through ``settlement.plans.services``; the status
+workflows of the three plans are declared at the bottom."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from funds.ledger.models import FundType
+from pooling.accounts.models import User
 from pooling.core.money import MoneyField, validate_month_start
+from pooling.core.workflow import Transition, Workflow
 from pooling.structure.models import County, Municipality
-
-# ---------------------------------------------------------------------------------------------
-# Annual expenditure plans, monthly usage plans, the city monthly plan and its steps, and
-# notifications (N 三(四)4; issue 6). Writes go through ``settlement.plans``.
-# ---------------------------------------------------------------------------------------------
 
 
 class PlanPurpose(models.TextChoices):
@@ -267,3 +265,142 @@ class PlanStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.city_plan} {self.get_name_display()}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Workflows: each step of a plan, who takes it and through which service
+# ---------------------------------------------------------------------------------------------
+
+
+def approved_by_someone_else(user: User, plan: AnnualPlan) -> bool:
+    """Segregation of duties: neither who submitted an annual plan nor who reviewed it
+    approves it."""
+    return user.pk not in (plan.submitted_by_id, plan.reviewed_by_id)
+
+
+def not_the_consolidator(user: User, city_plan: CityMonthlyPlan) -> bool:
+    """Segregation of duties: who consolidated a city plan does not approve it."""
+    return not PlanStep.objects.filter(
+        city_plan=city_plan, name=PlanStepName.CONSOLIDATION, done_by=user
+    ).exists()
+
+
+ANNUAL_PLAN_WORKFLOW = Workflow(
+    AnnualPlan,
+    [
+        Transition(
+            "resubmit",
+            AnnualPlan.Status.RETURNED,
+            AnnualPlan.Status.SUBMITTED,
+            capability="settlement.submit_plans",
+            service="annual_plan_submit",
+            label=_("Submit the plan"),
+            verb=_("submitted again"),
+        ),
+        Transition(
+            "review",
+            AnnualPlan.Status.SUBMITTED,
+            AnnualPlan.Status.REVIEWED,
+            capability="settlement.review_plans",
+            service="annual_plan_review",
+            label=_("Review and take into the consolidation"),
+            verb=_("reviewed"),
+        ),
+        Transition(
+            "return",
+            AnnualPlan.Status.SUBMITTED,
+            AnnualPlan.Status.RETURNED,
+            capability="settlement.review_plans",
+            service="annual_plan_return",
+            label=_("Return to the county"),
+            verb=_("returned"),
+        ),
+        Transition(
+            "approve",
+            AnnualPlan.Status.REVIEWED,
+            AnnualPlan.Status.APPROVED,
+            capability="settlement.approve_plans",
+            service="annual_plan_approve",
+            label=_("Approve the annual plan"),
+            verb=_("approved"),
+            not_by_submitter=True,
+            guard=approved_by_someone_else,
+        ),
+    ],
+)
+
+USAGE_PLAN_WORKFLOW = Workflow(
+    UsagePlan,
+    [
+        Transition(
+            "resubmit",
+            UsagePlan.Status.RETURNED,
+            UsagePlan.Status.SUBMITTED,
+            capability="settlement.submit_plans",
+            service="usage_plan_submit",
+            label=_("Submit the plan"),
+            verb=_("submitted again"),
+        ),
+        Transition(
+            "return",
+            UsagePlan.Status.SUBMITTED,
+            UsagePlan.Status.RETURNED,
+            capability="settlement.review_plans",
+            service="usage_plan_return",
+            label=_("Return to the county"),
+            verb=_("returned"),
+        ),
+        Transition(
+            "consolidate",
+            UsagePlan.Status.SUBMITTED,
+            UsagePlan.Status.CONSOLIDATED,
+            capability="settlement.review_plans",
+            service="city_plan_consolidate",
+            label=_("Consolidate the city plan"),
+            verb=_("consolidated"),
+        ),
+    ],
+)
+
+CITY_PLAN_WORKFLOW = Workflow(
+    CityMonthlyPlan,
+    [
+        Transition(
+            "approve",
+            CityMonthlyPlan.Status.CONSOLIDATED,
+            CityMonthlyPlan.Status.APPROVED,
+            capability="settlement.approve_plans",
+            service="city_plan_approve",
+            label=_("Approve the city plan"),
+            verb=_("approved"),
+            guard=not_the_consolidator,
+        ),
+        Transition(
+            "request",
+            CityMonthlyPlan.Status.APPROVED,
+            CityMonthlyPlan.Status.REQUESTED,
+            capability="settlement.approve_plans",
+            service="city_plan_request_funding",
+            label=_("Send the funding request to finance"),
+            verb=_("requested from finance"),
+        ),
+        Transition(
+            "disburse",
+            CityMonthlyPlan.Status.REQUESTED,
+            CityMonthlyPlan.Status.DISBURSED,
+            capability="settlement.confirm_disbursement",
+            service="disbursement_confirm",
+            label=_("Confirm the disbursement"),
+            verb=_("disbursed"),
+        ),
+        Transition(
+            "allocate",
+            CityMonthlyPlan.Status.DISBURSED,
+            CityMonthlyPlan.Status.ALLOCATED,
+            capability="settlement.allocate",
+            service="allocation_run",
+            label=_("Allocate to the counties"),
+            verb=_("allocated"),
+        ),
+    ],
+)

@@ -15,7 +15,8 @@ from settlement.plans.models import (
     UsagePlan,
     UsagePlanLine,
 )
-from settlement.plans.services import PlanLineInput, plan_totals
+from settlement.plans.selectors import plan_totals
+from settlement.plans.services import PlanLineInput
 
 
 class MonthInputField(serializers.CharField):
@@ -108,28 +109,25 @@ class UsagePlanLineInputSerializer(PlanLineInputSerializer):
     purpose = serializers.ChoiceField(choices=PlanPurpose.choices)
 
 
-def _lines(validated: list[dict]) -> list[PlanLineInput]:
-    return [
-        PlanLineInput(fund_type=line["fund"], amount=line["amount"], purpose=line["purpose"])
-        for line in validated
-    ]
+class _PlanSubmitSerializer(serializers.Serializer):
+    """A plan as submitted: its header fields and ``lines``."""
+
+    def plan_lines(self) -> list[PlanLineInput]:
+        return [
+            PlanLineInput(fund_type=line["fund"], amount=line["amount"], purpose=line["purpose"])
+            for line in self.validated_data["lines"]
+        ]
 
 
-class AnnualPlanSubmitSerializer(serializers.Serializer):
+class AnnualPlanSubmitSerializer(_PlanSubmitSerializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     lines = PlanLineInputSerializer(many=True, allow_empty=False)
 
-    def plan_lines(self) -> list[PlanLineInput]:
-        return _lines(self.validated_data["lines"])
 
-
-class UsagePlanSubmitSerializer(serializers.Serializer):
+class UsagePlanSubmitSerializer(_PlanSubmitSerializer):
     month = MonthInputField()
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     lines = UsagePlanLineInputSerializer(many=True, allow_empty=False)
-
-    def plan_lines(self) -> list[PlanLineInput]:
-        return _lines(self.validated_data["lines"])
 
 
 class ReturnInputSerializer(serializers.Serializer):

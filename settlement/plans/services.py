@@ -1,8 +1,8 @@
-"""Annual expenditure plans and the monthly usage-plan → disbursement → allocation cycle
-(N 三(四)4; issue 6 items 2–5).
+"""Annual expenditure plans and the monthly usage plan → disbursement → allocation cycle
+(N 三(四)4).
 
 The month's procedure, each step with its deadline from the working-day calendar and the
-dated rules in force:
+dated rules in force (the deadlines are ``settlement.plans.selectors``):
 
 1. by the ``usage_plan_deadline_day`` of the month before (rolled to the next working day, Civil
    Code art. 203) each county submits next month's usage plan within what is left of its
@@ -18,20 +18,22 @@ dated rules in force:
    (``allocation_run``): at the city a grant to a lower level (补助下级支出), at the county a
    grant from the higher level (上级补助收入).
 
+Every status change is a transition of the plan's workflow (``settlement.plans.models``): one
+conditional UPDATE, so of two concurrent clicks one wins and the other is refused.
 Disbursement and allocation are ledger entries with idempotency keys: running them again
-changes nothing. Segregation of duties: the roles come from ``pooling.access``; on top, nobody
-approves what they submitted and a county officer acts only for their own county.
+changes nothing. Segregation of duties: the roles come from ``pooling.core.access``; on top,
+nobody approves what they submitted (or reviewed, or consolidated) and a county officer acts
+only for their own county.
 """
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,12 +43,15 @@ from funds.ledger.selectors import account_for
 from funds.ledger.services import EntrySpec, PostingLine, entries_post_batch
 from pooling.accounts.models import User
 from pooling.core.access import has_capability
-from pooling.core.audit import audit_record, snapshot
+from pooling.core.audit import audit_record
 from pooling.core.money import ZERO, month_start, round_money
 from pooling.rules.selectors import rule_value
 from pooling.structure.models import County, Municipality
-from pooling.workdays.selectors import add_working_days, roll_to_working_day
+from pooling.workdays.selectors import add_working_days
 from settlement.plans.models import (
+    ANNUAL_PLAN_WORKFLOW,
+    CITY_PLAN_WORKFLOW,
+    USAGE_PLAN_WORKFLOW,
     AnnualPlan,
     AnnualPlanLine,
     CityMonthlyPlan,
@@ -54,6 +59,14 @@ from settlement.plans.models import (
     PlanStepName,
     UsagePlan,
     UsagePlanLine,
+    approved_by_someone_else,
+    not_the_consolidator,
+)
+from settlement.plans.selectors import (
+    consolidation_deadline,
+    plan_totals,
+    remaining_by_fund,
+    usage_plan_deadline,
 )
 
 # Memo of an allocation entry: the budget line at each end (DOMAIN §11).
@@ -71,43 +84,17 @@ class PlanLineInput:
 
 
 # ---------------------------------------------------------------------------------------------
-# Deadlines
+# Shared checks
 # ---------------------------------------------------------------------------------------------
 
 
-def _previous_month(month: datetime.date) -> datetime.date:
-    return month_start(month - datetime.timedelta(days=1))
-
-
-def usage_plan_deadline(*, municipality: Municipality, month: datetime.date) -> datetime.date:
-    """The day by which counties file the usage plan of ``month``: the deadline day of the
-    month before, moved to the next working day when it is not one (Civil Code art. 203).
-    Raises ``CalendarYearUnknown`` for a year the calendar does not know."""
-    previous = _previous_month(month)
-    day = int(rule_value(municipality=municipality, key="usage_plan_deadline_day", on=previous))
-    last_day = (month - datetime.timedelta(days=1)).day
-    return roll_to_working_day(previous.replace(day=min(day, last_day)))
-
-
-def consolidation_deadline(*, municipality: Municipality, month: datetime.date) -> datetime.date:
-    """Within ``consolidation_working_days`` working days after the counties' deadline the
-    city plan is consolidated, approved and requested from finance."""
-    deadline = usage_plan_deadline(municipality=municipality, month=month)
-    days = int(rule_value(municipality=municipality, key="consolidation_working_days", on=deadline))
-    return add_working_days(deadline, days)
-
-
-def _month_field_errors(callable_, **kwargs) -> datetime.date:
-    """Deadlines as a field error on ``month`` (an unknown calendar year, a missing rule)."""
+def _deadline_of_month(deadline: Callable[..., datetime.date], **kwargs) -> datetime.date:
+    """A deadline, its refusal (an unknown calendar year, a missing rule) as an error on
+    ``month``."""
     try:
-        return callable_(**kwargs)
+        return deadline(**kwargs)
     except ValidationError as error:
         raise ValidationError({"month": error.messages}) from error
-
-
-# ---------------------------------------------------------------------------------------------
-# Shared helpers
-# ---------------------------------------------------------------------------------------------
 
 
 def _require(actor: User, capability: str) -> None:
@@ -124,28 +111,6 @@ def _require_own_county(actor: User, county: County) -> None:
 def _require_city(actor: User, municipality_id: int) -> None:
     if actor.municipality_id != municipality_id:
         raise PermissionDenied(_("This belongs to another city."))
-
-
-def _refuse_transition(instance, verb: str) -> ValidationError:
-    return ValidationError(
-        _("This is %(status)s; it cannot be %(verb)s."),
-        code="invalid_transition",
-        params={"status": instance.get_status_display(), "verb": verb},
-    )
-
-
-def _transition(model, instance, *, from_status, to_status: str, verb: str, **fields):
-    """One conditional UPDATE from ``from_status`` (one or several) to ``to_status``; a
-    concurrent or repeated request finds the status changed and is refused."""
-    allowed = from_status if isinstance(from_status, list | tuple) else [from_status]
-    before = snapshot(instance)
-    changed = model.objects.filter(pk=instance.pk, status__in=allowed).update(
-        status=to_status, **fields
-    )
-    instance.refresh_from_db()
-    if not changed:
-        raise _refuse_transition(instance, verb)
-    return before
 
 
 def _validated_lines(lines: Sequence[PlanLineInput], *, with_purpose: bool) -> list[PlanLineInput]:
@@ -168,6 +133,7 @@ def _validated_lines(lines: Sequence[PlanLineInput], *, with_purpose: bool) -> l
 def _step_done(
     city_plan: CityMonthlyPlan, name: str, actor: User, today: datetime.date
 ) -> PlanStep:
+    """Record who did the city plan's step ``name`` and whether it was within its deadline."""
     step = PlanStep.objects.select_for_update().get(city_plan=city_plan, name=name)
     step.done_at = timezone.now()
     step.done_by = actor
@@ -181,14 +147,8 @@ def _step_done(
 # ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic(durable=True)
-def annual_plan_submit(
-    *, county: County, year: int, lines: Sequence[PlanLineInput], actor: User
-) -> AnnualPlan:
-    """A county submits (or, once returned, resubmits) its annual plan; each fund's amount
-    must fit within the county's expenditure quota, else the excess is named."""
-    _require_own_county(actor, county)
-    lines = _validated_lines(lines, with_purpose=False)
+def _refuse_over_quota(county: County, year: int, lines: Sequence[PlanLineInput]) -> None:
+    """Each fund's amount must fit within the county's expenditure quota; the excess is named."""
     for line in lines:
         quota = quota_for(county=county, year=year, fund_type=line.fund_type)
         ceiling = quota.total if quota else ZERO
@@ -208,6 +168,17 @@ def annual_plan_submit(
                 },
                 code="over_quota",
             )
+
+
+@transaction.atomic(durable=True)
+def annual_plan_submit(
+    *, county: County, year: int, lines: Sequence[PlanLineInput], actor: User
+) -> AnnualPlan:
+    """A county submits (or, once returned, resubmits) its annual plan; each fund's amount
+    must fit within the county's expenditure quota, else the excess is named."""
+    _require_own_county(actor, county)
+    lines = _validated_lines(lines, with_purpose=False)
+    _refuse_over_quota(county, year, lines)
     plan, created = AnnualPlan.objects.get_or_create(
         county=county,
         year=year,
@@ -220,12 +191,10 @@ def annual_plan_submit(
     )
     before = None
     if not created:
-        before = _transition(
-            AnnualPlan,
+        before = ANNUAL_PLAN_WORKFLOW.transition(
             plan,
-            from_status=AnnualPlan.Status.RETURNED,
-            to_status=AnnualPlan.Status.SUBMITTED,
-            verb=_("submitted again"),
+            "resubmit",
+            actor=actor,
             submitted_by=actor,
             submitted_at=timezone.now(),
             return_reason="",
@@ -250,22 +219,13 @@ def annual_plan_review(*, plan: AnnualPlan, actor: User) -> AnnualPlan:
     """The city agency reviews a submitted annual plan and takes it into the consolidation."""
     _require(actor, "settlement.review_plans")
     _require_city(actor, plan.municipality_id)
-    before = _transition(
-        AnnualPlan,
+    ANNUAL_PLAN_WORKFLOW.transition(
         plan,
-        from_status=AnnualPlan.Status.SUBMITTED,
-        to_status=AnnualPlan.Status.REVIEWED,
-        verb=_("reviewed"),
+        "review",
+        actor=actor,
         reviewed_by=actor,
         reviewed_at=timezone.now(),
-    )
-    audit_record(
-        actor=actor,
-        action="settlement.annual_plan_review",
-        instance=plan,
-        before=before,
-        municipality=plan.municipality,
-        county=plan.county,
+        audit_action="settlement.annual_plan_review",
     )
     return plan
 
@@ -277,51 +237,33 @@ def annual_plan_return(*, plan: AnnualPlan, actor: User, reason: str) -> AnnualP
     _require_city(actor, plan.municipality_id)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the plan is returned.")})
-    before = _transition(
-        AnnualPlan,
+    ANNUAL_PLAN_WORKFLOW.transition(
         plan,
-        from_status=AnnualPlan.Status.SUBMITTED,
-        to_status=AnnualPlan.Status.RETURNED,
-        verb=_("returned"),
-        return_reason=reason.strip(),
-    )
-    audit_record(
+        "return",
         actor=actor,
-        action="settlement.annual_plan_return",
-        instance=plan,
-        before=before,
-        municipality=plan.municipality,
-        county=plan.county,
+        return_reason=reason.strip(),
+        audit_action="settlement.annual_plan_return",
     )
     return plan
 
 
 @transaction.atomic(durable=True)
 def annual_plan_approve(*, plan: AnnualPlan, actor: User) -> AnnualPlan:
-    """The bureau approves a reviewed annual plan; the reviewer may not approve it."""
+    """The bureau approves a reviewed annual plan; who submitted or reviewed it may not."""
     _require(actor, "settlement.approve_plans")
     _require_city(actor, plan.municipality_id)
-    if actor.pk in (plan.reviewed_by_id, plan.submitted_by_id):
+    if not approved_by_someone_else(actor, plan):
         raise ValidationError(
             _("You submitted or reviewed this plan; someone else must approve it."),
             code="same_person",
         )
-    before = _transition(
-        AnnualPlan,
+    ANNUAL_PLAN_WORKFLOW.transition(
         plan,
-        from_status=AnnualPlan.Status.REVIEWED,
-        to_status=AnnualPlan.Status.APPROVED,
-        verb=_("approved"),
+        "approve",
+        actor=actor,
         approved_by=actor,
         approved_at=timezone.now(),
-    )
-    audit_record(
-        actor=actor,
-        action="settlement.annual_plan_approve",
-        instance=plan,
-        before=before,
-        municipality=plan.municipality,
-        county=plan.county,
+        audit_action="settlement.annual_plan_approve",
     )
     return plan
 
@@ -331,28 +273,43 @@ def annual_plan_approve(*, plan: AnnualPlan, actor: User) -> AnnualPlan:
 # ---------------------------------------------------------------------------------------------
 
 
-def remaining_by_fund(
-    *, county: County, year: int, exclude: UsagePlan | None = None
-) -> dict[int, Decimal]:
-    """What is left of the county's approved annual plan, per fund id: the approved amount
-    less every usage plan of the year that is submitted or consolidated."""
-    approved = dict(
-        AnnualPlanLine.objects.filter(
-            plan__county=county, plan__year=year, plan__status=AnnualPlan.Status.APPROVED
-        ).values_list("fund_type_id", "amount")
-    )
-    used_rows = (
-        UsagePlanLine.objects.filter(
-            plan__county=county,
-            plan__month__year=year,
-            plan__status__in=[UsagePlan.Status.SUBMITTED, UsagePlan.Status.CONSOLIDATED],
+def _refuse_over_annual_plan(
+    county: County, month: datetime.date, lines: Sequence[PlanLineInput], existing: UsagePlan | None
+) -> None:
+    """Each fund's total must fit within what is left of the county's approved annual plan
+    (the plan being resubmitted does not count against itself); the excess is named."""
+    remaining = remaining_by_fund(county=county, year=month.year, exclude=existing)
+    wanted: dict[FundType, Decimal] = defaultdict(lambda: ZERO)
+    for line in lines:
+        wanted[line.fund_type] += line.amount
+    for fund, amount in wanted.items():
+        left = remaining.get(fund.pk, ZERO)
+        if amount > left:
+            raise ValidationError(
+                {
+                    "lines": _(
+                        "%(fund)s: the plan of %(amount)s exceeds what is left of the approved "
+                        "annual plan (%(left)s) by %(excess)s yuan."
+                    )
+                    % {"fund": fund.name, "amount": amount, "left": left, "excess": amount - left}
+                },
+                code="over_plan",
+            )
+
+
+def _refuse_late(municipality: Municipality, deadline: datetime.date) -> None:
+    """A plan after its deadline is accepted (and flagged) unless the rule in force says no."""
+    if rule_value(municipality=municipality, key="late_usage_plan_accepted", on=deadline) != 1:
+        raise ValidationError(
+            {
+                "month": _(
+                    "The deadline for this month's plan was %(deadline)s; late plans are "
+                    "not accepted."
+                )
+                % {"deadline": deadline.isoformat()}
+            },
+            code="late",
         )
-        .exclude(plan=exclude)
-        .values("fund_type_id")
-        .annotate(total=Sum("amount"))
-    )
-    used = {row["fund_type_id"]: row["total"] for row in used_rows}
-    return {fund_id: amount - used.get(fund_id, ZERO) for fund_id, amount in approved.items()}
 
 
 @transaction.atomic(durable=True)
@@ -379,7 +336,7 @@ def usage_plan_submit(
     if month != month_start(month):
         raise ValidationError({"month": _("A month is given as its first day.")})
     lines = _validated_lines(lines, with_purpose=True)
-    deadline = _month_field_errors(usage_plan_deadline, municipality=municipality, month=month)
+    deadline = _deadline_of_month(usage_plan_deadline, municipality=municipality, month=month)
 
     annual = (
         AnnualPlan.objects.select_for_update()
@@ -399,45 +356,17 @@ def usage_plan_submit(
             code="consolidated",
         )
     existing = UsagePlan.objects.filter(county=county, month=month).first()
-    remaining = remaining_by_fund(county=county, year=month.year, exclude=existing)
-    wanted: dict[FundType, Decimal] = defaultdict(lambda: ZERO)
-    for line in lines:
-        wanted[line.fund_type] += line.amount
-    for fund, amount in wanted.items():
-        left = remaining.get(fund.pk, ZERO)
-        if amount > left:
-            raise ValidationError(
-                {
-                    "lines": _(
-                        "%(fund)s: the plan of %(amount)s exceeds what is left of the approved "
-                        "annual plan (%(left)s) by %(excess)s yuan."
-                    )
-                    % {"fund": fund.name, "amount": amount, "left": left, "excess": amount - left}
-                },
-                code="over_plan",
-            )
+    _refuse_over_annual_plan(county, month, lines, existing)
     is_late = today > deadline
-    if (
-        is_late
-        and rule_value(municipality=municipality, key="late_usage_plan_accepted", on=deadline) != 1
-    ):
-        raise ValidationError(
-            {
-                "month": _(
-                    "The deadline for this month's plan was %(deadline)s; late plans are "
-                    "not accepted."
-                )
-                % {"deadline": deadline.isoformat()}
-            },
-            code="late",
-        )
-    now = timezone.now()
+    if is_late:
+        _refuse_late(municipality, deadline)
+
     fields = {
         "deadline": deadline,
         "is_late": is_late,
         "note": note,
         "submitted_by": actor,
-        "submitted_at": now,
+        "submitted_at": timezone.now(),
         "return_reason": "",
     }
     before = None
@@ -451,14 +380,7 @@ def usage_plan_submit(
         )
     else:
         plan = existing
-        before = _transition(
-            UsagePlan,
-            plan,
-            from_status=UsagePlan.Status.RETURNED,
-            to_status=UsagePlan.Status.SUBMITTED,
-            verb=_("submitted again"),
-            **fields,
-        )
+        before = USAGE_PLAN_WORKFLOW.transition(plan, "resubmit", actor=actor, **fields)
         plan.lines.all().delete()
     UsagePlanLine.objects.bulk_create(
         [
@@ -486,22 +408,13 @@ def usage_plan_return(*, plan: UsagePlan, actor: User, reason: str) -> UsagePlan
     _require_city(actor, plan.municipality_id)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the plan is returned.")})
-    before = _transition(
-        UsagePlan,
+    USAGE_PLAN_WORKFLOW.transition(
         plan,
-        from_status=UsagePlan.Status.SUBMITTED,
-        to_status=UsagePlan.Status.RETURNED,
-        verb=_("returned"),
+        "return",
+        actor=actor,
         return_reason=reason.strip(),
         returned_by=actor,
-    )
-    audit_record(
-        actor=actor,
-        action="settlement.usage_plan_return",
-        instance=plan,
-        before=before,
-        municipality=plan.municipality,
-        county=plan.county,
+        audit_action="settlement.usage_plan_return",
     )
     return plan
 
@@ -525,7 +438,7 @@ def city_plan_consolidate(
     _require(actor, "settlement.review_plans")
     _require_city(actor, municipality.pk)
     today = today or timezone.localdate()
-    deadline = _month_field_errors(consolidation_deadline, municipality=municipality, month=month)
+    deadline = _deadline_of_month(consolidation_deadline, municipality=municipality, month=month)
     plans = list(
         UsagePlan.objects.select_for_update()
         .filter(municipality=municipality, month=month, status=UsagePlan.Status.SUBMITTED)
@@ -542,9 +455,8 @@ def city_plan_consolidate(
         raise ValidationError(
             {"month": _("This month's city plan is already consolidated.")}, code="consolidated"
         )
-    UsagePlan.objects.filter(pk__in=[plan.pk for plan in plans]).update(
-        status=UsagePlan.Status.CONSOLIDATED, city_plan=city_plan
-    )
+    for plan in plans:
+        USAGE_PLAN_WORKFLOW.transition(plan, "consolidate", actor=actor, city_plan=city_plan)
     with_plan = {plan.county_id for plan in plans}
     city_plan.missing_counties = [
         county.code
@@ -564,14 +476,6 @@ def city_plan_consolidate(
     return city_plan
 
 
-def _step_actor(city_plan: CityMonthlyPlan, name: str) -> int | None:
-    return (
-        PlanStep.objects.filter(city_plan=city_plan, name=name)
-        .values_list("done_by", flat=True)
-        .first()
-    )
-
-
 @transaction.atomic(durable=True)
 def city_plan_approve(
     *, city_plan: CityMonthlyPlan, actor: User, today: datetime.date | None = None
@@ -580,17 +484,11 @@ def city_plan_approve(
     today = today or timezone.localdate()
     _require(actor, "settlement.approve_plans")
     _require_city(actor, city_plan.municipality_id)
-    if _step_actor(city_plan, PlanStepName.CONSOLIDATION) == actor.pk:
+    if not not_the_consolidator(actor, city_plan):
         raise ValidationError(
             _("You consolidated this plan; someone else must approve it."), code="same_person"
         )
-    before = _transition(
-        CityMonthlyPlan,
-        city_plan,
-        from_status=CityMonthlyPlan.Status.CONSOLIDATED,
-        to_status=CityMonthlyPlan.Status.APPROVED,
-        verb=_("approved"),
-    )
+    before = CITY_PLAN_WORKFLOW.transition(city_plan, "approve", actor=actor)
     _step_done(city_plan, PlanStepName.APPROVAL, actor, today)
     audit_record(
         actor=actor,
@@ -614,13 +512,7 @@ def city_plan_request_funding(
     municipality = city_plan.municipality
     days = int(rule_value(municipality=municipality, key="disbursement_working_days", on=today))
     deadline = add_working_days(today, days)
-    before = _transition(
-        CityMonthlyPlan,
-        city_plan,
-        from_status=CityMonthlyPlan.Status.APPROVED,
-        to_status=CityMonthlyPlan.Status.REQUESTED,
-        verb=_("requested from finance"),
-    )
+    before = CITY_PLAN_WORKFLOW.transition(city_plan, "request", actor=actor)
     _step_done(city_plan, PlanStepName.FUNDING_REQUEST, actor, today)
     PlanStep.objects.create(city_plan=city_plan, name=PlanStepName.DISBURSEMENT, deadline=deadline)
     audit_record(
@@ -633,84 +525,78 @@ def city_plan_request_funding(
     return city_plan
 
 
-def plan_totals(*, city_plan: CityMonthlyPlan) -> dict[tuple[int, str], Decimal]:
-    """The consolidated amounts per (county id, fund code)."""
-    rows = (
-        UsagePlanLine.objects.filter(plan__city_plan=city_plan)
-        .values("plan__county_id", "fund_type__code")
-        .annotate(total=Sum("amount"))
-        .order_by("plan__county_id", "fund_type__code")
+def _transfer_spec(
+    city_plan: CityMonthlyPlan,
+    day: datetime.date,
+    *,
+    kind: str,
+    memo: str,
+    key: str,
+    fund_code: str,
+    paid_by: tuple[County | None, str],
+    paid_to: tuple[County | None, str],
+    amount: Decimal,
+) -> EntrySpec:
+    """One entry of the city plan on ``day``: ``amount`` of ``fund_code`` from the account
+    ``paid_by`` (county or None for the city, account kind) to ``paid_to``."""
+    municipality = city_plan.municipality
+    source, target = (
+        account_for(municipality=municipality, county=county, kind=account, fund_code=fund_code)
+        for county, account in (paid_by, paid_to)
     )
-    return {(row["plan__county_id"], row["fund_type__code"]): row["total"] for row in rows}
+    return EntrySpec(
+        kind=kind,
+        month=month_start(day),
+        effective_date=day,
+        memo=memo,
+        idempotency_key=f"plan-{key}",
+        lines=[PostingLine(source, -amount), PostingLine(target, amount)],
+        source=city_plan,
+        source_label=str(city_plan),
+    )
 
 
 def _disbursement_specs(city_plan: CityMonthlyPlan, day: datetime.date) -> list[EntrySpec]:
-    municipality = city_plan.municipality
+    """One entry per fund: the fiscal special account pays the city expenditure account the
+    month's consolidated total."""
     by_fund: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for (_county_id, fund_code), amount in plan_totals(city_plan=city_plan).items():
         by_fund[fund_code] += amount
-    specs = []
-    for fund_code, amount in sorted(by_fund.items()):
-        fiscal = account_for(
-            municipality=municipality,
-            county=None,
-            kind=Account.Kind.FISCAL_SPECIAL,
+    month = f"{city_plan.municipality_id}:{city_plan.month:%Y-%m}"
+    return [
+        _transfer_spec(
+            city_plan,
+            day,
+            kind=JournalEntry.Kind.DISBURSEMENT,
+            memo=DISBURSEMENT_MEMO.format(month=city_plan.month),
+            key=f"disbursement:{month}:{fund_code}",
             fund_code=fund_code,
+            paid_by=(None, Account.Kind.FISCAL_SPECIAL),
+            paid_to=(None, Account.Kind.EXPENDITURE),
+            amount=amount,
         )
-        city = account_for(
-            municipality=municipality,
-            county=None,
-            kind=Account.Kind.EXPENDITURE,
-            fund_code=fund_code,
-        )
-        specs.append(
-            EntrySpec(
-                kind=JournalEntry.Kind.DISBURSEMENT,
-                month=month_start(day),
-                effective_date=day,
-                memo=DISBURSEMENT_MEMO.format(month=city_plan.month),
-                idempotency_key=f"plan-disbursement:{municipality.pk}:{city_plan.month:%Y-%m}"
-                f":{fund_code}",
-                lines=[PostingLine(fiscal, -amount), PostingLine(city, amount)],
-                source=city_plan,
-                source_label=str(city_plan),
-            )
-        )
-    return specs
+        for fund_code, amount in sorted(by_fund.items())
+    ]
 
 
 def _allocation_specs(city_plan: CityMonthlyPlan, day: datetime.date) -> list[EntrySpec]:
-    municipality = city_plan.municipality
-    counties = {county.pk: county for county in municipality.counties.all()}
-    specs = []
-    for (county_id, fund_code), amount in plan_totals(city_plan=city_plan).items():
-        county = counties[county_id]
-        city = account_for(
-            municipality=municipality,
-            county=None,
-            kind=Account.Kind.EXPENDITURE,
+    """One entry per county and fund: the city expenditure account pays the county's."""
+    counties = {county.pk: county for county in city_plan.municipality.counties.all()}
+    month = f"{city_plan.municipality_id}:{city_plan.month:%Y-%m}"
+    return [
+        _transfer_spec(
+            city_plan,
+            day,
+            kind=JournalEntry.Kind.ALLOCATION,
+            memo=ALLOCATION_MEMO.format(county=counties[county_id].name, month=city_plan.month),
+            key=f"allocation:{month}:{counties[county_id].code}:{fund_code}",
             fund_code=fund_code,
+            paid_by=(None, Account.Kind.EXPENDITURE),
+            paid_to=(counties[county_id], Account.Kind.EXPENDITURE),
+            amount=amount,
         )
-        own = account_for(
-            municipality=municipality,
-            county=county,
-            kind=Account.Kind.EXPENDITURE,
-            fund_code=fund_code,
-        )
-        specs.append(
-            EntrySpec(
-                kind=JournalEntry.Kind.ALLOCATION,
-                month=month_start(day),
-                effective_date=day,
-                memo=ALLOCATION_MEMO.format(county=county.name, month=city_plan.month),
-                idempotency_key=f"plan-allocation:{municipality.pk}:{city_plan.month:%Y-%m}"
-                f":{county.code}:{fund_code}",
-                lines=[PostingLine(city, -amount), PostingLine(own, amount)],
-                source=city_plan,
-                source_label=str(city_plan),
-            )
-        )
-    return specs
+        for (county_id, fund_code), amount in plan_totals(city_plan=city_plan).items()
+    ]
 
 
 @transaction.atomic(durable=True)
@@ -726,20 +612,14 @@ def disbursement_confirm(
     if city_plan.status in (CityMonthlyPlan.Status.DISBURSED, CityMonthlyPlan.Status.ALLOCATED):
         return city_plan
     if city_plan.status != CityMonthlyPlan.Status.REQUESTED:
-        raise _refuse_transition(city_plan, _("disbursed"))
+        raise CITY_PLAN_WORKFLOW.refusal(city_plan, CITY_PLAN_WORKFLOW["disburse"])
     municipality = city_plan.municipality
     days = int(rule_value(municipality=municipality, key="allocation_working_days", on=today))
     allocation_deadline = add_working_days(today, days)
     entries_post_batch(
         municipality=municipality, entries=_disbursement_specs(city_plan, today), actor=actor
     )
-    before = _transition(
-        CityMonthlyPlan,
-        city_plan,
-        from_status=CityMonthlyPlan.Status.REQUESTED,
-        to_status=CityMonthlyPlan.Status.DISBURSED,
-        verb=_("disbursed"),
-    )
+    before = CITY_PLAN_WORKFLOW.transition(city_plan, "disburse", actor=actor)
     _step_done(city_plan, PlanStepName.DISBURSEMENT, actor, today)
     PlanStep.objects.create(
         city_plan=city_plan, name=PlanStepName.ALLOCATION, deadline=allocation_deadline
@@ -767,18 +647,12 @@ def allocation_run(
     if city_plan.status == CityMonthlyPlan.Status.ALLOCATED:
         return city_plan
     if city_plan.status != CityMonthlyPlan.Status.DISBURSED:
-        raise _refuse_transition(city_plan, _("allocated"))
+        raise CITY_PLAN_WORKFLOW.refusal(city_plan, CITY_PLAN_WORKFLOW["allocate"])
     municipality = city_plan.municipality
     entries_post_batch(
         municipality=municipality, entries=_allocation_specs(city_plan, today), actor=actor
     )
-    before = _transition(
-        CityMonthlyPlan,
-        city_plan,
-        from_status=CityMonthlyPlan.Status.DISBURSED,
-        to_status=CityMonthlyPlan.Status.ALLOCATED,
-        verb=_("allocated"),
-    )
+    before = CITY_PLAN_WORKFLOW.transition(city_plan, "allocate", actor=actor)
     _step_done(city_plan, PlanStepName.ALLOCATION, actor, today)
     audit_record(
         actor=actor,

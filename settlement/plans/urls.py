@@ -10,36 +10,28 @@ urlpatterns = [
     path("plans/", views.UsagePlanListView.as_view(), name="usage_plan_list"),
     path("plans/new/", views.UsagePlanCreateView.as_view(), name="usage_plan_create"),
     path("plans/<int:pk>/", views.UsagePlanDetailView.as_view(), name="usage_plan_detail"),
-    path(
-        "plans/<int:pk>/return/",
-        views.UsagePlanReturnView.as_view(),
-        name="usage_plan_return",
-    ),
-    path("plans/dashboard/", views.MonthOverviewView.as_view(), name="plan_dashboard"),
-    path(
-        "plans/consolidation/",
-        views.MonthOverviewView.as_view(consolidation=True),
-        name="plan_consolidation",
-    ),
+    path("plans/<int:pk>/return/", views.UsagePlanReturnView.as_view(), name="usage_plan_return"),
+    path("plans/dashboard/", views.PlanDashboardView.as_view(), name="plan_dashboard"),
+    path("plans/consolidation/", views.ConsolidationView.as_view(), name="plan_consolidation"),
     path("plans/city/<int:pk>/", views.CityPlanDetailView.as_view(), name="city_plan_detail"),
     path(
         "plans/city/<int:pk>/approve/",
-        views.CityPlanActionView.as_view(action="approve"),
+        views.CityPlanApproveView.as_view(),
         name="city_plan_approve",
     ),
     path(
         "plans/city/<int:pk>/request/",
-        views.CityPlanActionView.as_view(action="request"),
+        views.CityPlanRequestView.as_view(),
         name="city_plan_request",
     ),
     path(
         "plans/city/<int:pk>/disburse/",
-        views.CityPlanActionView.as_view(action="disburse"),
+        views.CityPlanDisburseView.as_view(),
         name="city_plan_disburse",
     ),
     path(
         "plans/city/<int:pk>/allocate/",
-        views.CityPlanActionView.as_view(action="allocate"),
+        views.CityPlanAllocateView.as_view(),
         name="city_plan_allocate",
     ),
     path("plans/annual/", views.AnnualPlanListView.as_view(), name="annual_plan_list"),
@@ -51,12 +43,12 @@ urlpatterns = [
     ),
     path(
         "plans/annual/<int:pk>/review/",
-        views.AnnualPlanActionView.as_view(action="review"),
+        views.AnnualPlanReviewView.as_view(),
         name="annual_plan_review",
     ),
     path(
         "plans/annual/<int:pk>/approve/",
-        views.AnnualPlanActionView.as_view(action="approve"),
+        views.AnnualPlanApproveView.as_view(),
         name="annual_plan_approve",
     ),
     path(

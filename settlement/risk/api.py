@@ -6,8 +6,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from settlement.risk.selectors import filtered_risk_rows
 from settlement.risk.serializers import RiskQuerySerializer, RiskRowSerializer
-from settlement.risk.views import filtered_risk_rows
 
 
 class RiskAPIView(APIView):

@@ -1,16 +1,21 @@
-"""Server-side line charts as inline SVG (issue 8 item 7): a pure function of the numbers, so
-the dashboard needs no JavaScript and no CDN, prints as it shows, and is tested as text.
+"""Server-side line charts as inline SVG for the risk dashboard: a pure function of the
+numbers, so the dashboard needs no JavaScript and no CDN, prints as it shows, and is tested as
+text.
 
 ``line_chart_svg`` draws one or more series over the same month labels, a y axis from zero
 (or the lowest value when negative) to a rounded maximum, and optional dashed threshold lines
 (the warning and alert levels). A ``None`` value breaks the line (no spending: months covered
-is not defined). Every text is escaped.
+is not defined). Every text is escaped. ``risk_charts`` draws the dashboard's two charts.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
+
+from django.utils.translation import gettext as _
+
+from settlement.risk.selectors import RiskRow, Thresholds
 
 PALETTE = ("#2563eb", "#059669", "#d97706", "#7c3aed", "#db2777", "#0891b2", "#65a30d")
 
@@ -121,3 +126,24 @@ def line_chart_svg(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def risk_charts(rows: list[RiskRow], thresholds: Thresholds) -> tuple[str, str]:
+    """The balance chart and the months-covered chart (with the two thresholds) of the
+    dashboard's rows."""
+    labels = [point.month.strftime("%Y-%m") for point in rows[0].points] if rows else []
+    balance = line_chart_svg(
+        title=_("Balance (yuan)"),
+        labels=labels,
+        series=[Series(row.label, [point.balance for point in row.points]) for row in rows],
+    )
+    covered = line_chart_svg(
+        title=_("Months of spending covered"),
+        labels=labels,
+        series=[Series(row.label, [point.months_covered for point in row.points]) for row in rows],
+        thresholds=[
+            Threshold(_("warning"), thresholds.warning, "#d97706"),
+            Threshold(_("alert"), thresholds.alert, "#dc2626"),
+        ],
+    )
+    return balance, covered

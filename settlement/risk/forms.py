@@ -1,38 +1,37 @@
-"""The risk dashboard (issue 8 item 7): for one fund, every county's and the city level's
-balance and months of spending covered over time, as inline SVG charts (``settlement.charts``)
-and a table with the level of the last month. County officers see only their county; the city
-level row and other counties are for city staff and auditors."""
+"""The risk dashboard's filter: the fund, the last month and how many months to show, and a
+county (all the user may see when none)."""
 
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from funds.ledger.models import FundType
-from pooling.core.money import parse_month
+from pooling.core.forms import MonthField
 from pooling.structure.models import County
 
-
-class MonthField(forms.Field):
-    """A ``YYYY-MM`` month, cleaned to its first day."""
-
-    widget = forms.TextInput(attrs={"maxlength": 7, "placeholder": "YYYY-MM"})
-
-    def to_python(self, value):
-        value = (value or "").strip()
-        return parse_month(value) if value else None
+DEFAULT_FUND = "310100"
 
 
 class RiskFilterForm(forms.Form):
     fund = forms.ModelChoiceField(
-        label=gettext_lazy("Fund"), queryset=FundType.objects.order_by("code"), to_field_name="code"
+        label=_("Fund"), queryset=FundType.objects.order_by("code"), to_field_name="code"
     )
-    month = MonthField(label=gettext_lazy("Last month (YYYY-MM)"))
-    months = forms.IntegerField(
-        label=gettext_lazy("Months shown"), min_value=2, max_value=36, initial=12
-    )
+    month = MonthField(label=_("Last month (YYYY-MM)"))
+    months = forms.IntegerField(label=_("Months shown"), min_value=2, max_value=36, initial=12)
     county = forms.ModelChoiceField(
-        label=gettext_lazy("County"), queryset=County.objects.none(), required=False
+        label=_("County"), queryset=County.objects.none(), required=False
     )
 
     def __init__(self, *args, counties, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = counties
+
+    @classmethod
+    def from_query(cls, query, *, counties) -> "RiskFilterForm":
+        """The form bound to a page's query, the pooled fund's last twelve months up to this
+        month where it asks for nothing."""
+        data = query.copy()
+        data.setdefault("fund", DEFAULT_FUND)
+        data.setdefault("month", timezone.localdate().strftime("%Y-%m"))
+        data.setdefault("months", "12")
+        return cls(data, counties=counties)

@@ -1,8 +1,8 @@
-"""Risk early warning of the funds (issue 8 item 7; 财社〔2017〕144号, DOMAIN §11).
+"""The reads of the fund risk early warning (财社〔2017〕144号, DOMAIN §11).
 
 **Months covered** = balance ÷ average monthly spending over the last twelve months, for every
-fund and every accounting entity (each county and the city level, as in
-``funds.final_accounts``).
+fund and every accounting entity (each county and the city level, as in the final accounts
+of ``funds.reports``).
 
 - *Balance* is what the entity holds for that fund at the month's end: the sum of its own
   accounts (income, expenditure, fiscal special, historical reserve, personal-account control,
@@ -19,10 +19,8 @@ fund and every accounting entity (each county and the city level, as in
   fund is not at risk.
 
 Levels come from dated rules: below ``risk_warning_months`` a fund is at *warning*, below
-``risk_alert_months`` in *alert*. ``risk_alerts_check`` (daily Celery beat) notifies the
-agency, the bureau and the county's officers, in the app and by e-mail, once per crossing: a
-crossing is a month whose level is worse than the previous month's, and the notification key
-names the entity, fund, level and month, so running it again sends nothing new.
+``risk_alert_months`` in *alert*. ``settlement.risk.services.risk_alerts_check`` notifies
+each crossing.
 """
 
 import datetime
@@ -30,18 +28,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection, transaction
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.db import connection
 
 from funds.ledger.models import Account, FundType, Posting
 from funds.reports.selectors import CITY_LEVEL, SPENDING_LINES, line_totals, own_account_filter
-from pooling.accounts.models import Role
+from pooling.accounts.models import Role, User
 from pooling.core.money import ZERO, month_start, round_money
 from pooling.rules.catalogue import rule_spec
 from pooling.rules.selectors import RuleNotDefined, rule_value
 from pooling.structure.models import County, Municipality
-from settlement.notifications.services import notify_role
+from pooling.structure.selectors import counties_for
 
 AVERAGE_MONTHS = 12
 
@@ -223,52 +219,19 @@ def funds_in_use(*, municipality: Municipality) -> list[FundType]:
     return list(FundType.objects.filter(pk__in=used).order_by("code"))
 
 
-@transaction.atomic(durable=True)
-def risk_alerts_check(*, municipality: Municipality, today: datetime.date) -> int:
-    """Notify every crossing of a risk threshold in ``today``'s month (module docstring).
-    Returns the notifications created; a second run the same month creates none."""
-    month = month_start(today)
-    counties = list(County.objects.filter(municipality=municipality).order_by("code"))
-    sent = 0
-    for fund in funds_in_use(municipality=municipality):
-        rows = risk_series(
-            municipality=municipality,
-            fund=fund,
-            end=month,
-            months=2,
-            counties=counties,
-            include_city=True,
-        )
-        for row in rows:
-            previous, current = row.points
-            if SEVERITY[current.level] <= SEVERITY[previous.level]:
-                continue
-            thresholds = thresholds_for(municipality=municipality, month=month)
-            limit = thresholds.alert if current.level == Level.ALERT else thresholds.warning
-            message = _(
-                "Fund risk %(level)s: %(entity)s, %(fund)s covers %(months)s months of "
-                "spending (below %(limit)s) in %(month)s."
-            ) % {
-                "level": _("alert") if current.level == Level.ALERT else _("warning"),
-                "entity": row.label,
-                "fund": fund.name,
-                "months": current.months_covered,
-                "limit": limit,
-                "month": month.strftime("%Y-%m"),
-            }
-            key = f"risk:{municipality.pk}:{fund.code}:{row.key}:{current.level}:{month:%Y-%m}"
-            url = reverse("settlement:risk_dashboard") + f"?fund={fund.code}"
-            for role in (Role.AGENCY_CLERK, Role.BUREAU_APPROVER):
-                sent += notify_role(
-                    municipality=municipality, role=role, key=key, message=message, url=url
-                )
-            if row.county is not None:
-                sent += notify_role(
-                    municipality=municipality,
-                    role=Role.COUNTY_OFFICER,
-                    county=row.county,
-                    key=key,
-                    message=message,
-                    url=url,
-                )
-    return sent
+def filtered_risk_rows(*, user: User, data: dict) -> tuple[list[RiskRow], Thresholds]:
+    """The series a validated filter (fund, last month, months shown, county or all) asks
+    for, in ``user``'s scope: the city level row only for city staff and auditors looking at
+    every county."""
+    chosen = data.get("county")
+    counties = [chosen] if chosen else list(counties_for(user=user).order_by("code"))
+    municipality = counties[0].municipality if counties else user.municipality
+    rows = risk_series(
+        municipality=municipality,
+        fund=data["fund"],
+        end=data["month"],
+        months=data["months"],
+        counties=counties,
+        include_city=user.role != Role.COUNTY_OFFICER and chosen is None,
+    )
+    return rows, thresholds_for(municipality=municipality, month=data["month"])

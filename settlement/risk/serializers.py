@@ -1,6 +1,5 @@
-"""API of the risk early warning: ``GET /api/risk/?fund=310100&month=2026-06[&months=12]
-[&county=ID]``: the same series as the dashboard, in the reader's scope. Bad parameters are a
-400 naming the field."""
+"""Serializers of the risk API: the query (fund, last month, months, county) and each
+entity's series with its months covered and levels."""
 
 from django.core.exceptions import ValidationError
 from rest_framework import serializers

@@ -1,10 +1,10 @@
-"""Celery tasks of the monthly cycle: thin, ids in, one service call each."""
+"""Celery tasks of the fund risk early warning: thin, one service call each."""
 
 from celery import shared_task
 from django.utils import timezone
 
 from pooling.structure.models import Municipality
-from settlement.risk.selectors import risk_alerts_check
+from settlement.risk.services import risk_alerts_check
 
 
 @shared_task(name="settlement.tasks.risk_alerts_check_task")

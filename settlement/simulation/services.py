@@ -1,12 +1,13 @@
-"""A year of the product run end to end through its own services (issue 8 item 8; issue 7
-item 6): ``simulate_year`` and the demo's spending month both call ``simulation_month_run``.
+"""A year of the product run end to end through its own services: ``simulate_year`` runs
+``simulation_year_run``, and the demo's spending month runs the usage-plan month of it
+(``simulation_plan_month``).
 
 One month M, in the order the documents prescribe, each step by the persona who does it:
 
 1. **Assessment** of M (agency clerk; the cycle's first step, N 三(二)).
 2. **Collections**: a tax-bureau file paying every assessment of M in full is generated from
    the assessments and imported through ``collection_file_import`` (matched like a real file).
-3. **Usage plan** of M (N 三(四)3, issue 6), for the counties whose revenue is pooled at the
+3. **Usage plan** of M (N 三(四)3–4), for the counties whose revenue is pooled at the
    city (unified collection and expenditure): each county's officer files a plan of
    ``SPENDING_SHARE`` of its net pooled-fund revenue of M−1 (premiums less the retirees'
    personal-account credits), before the deadline;
@@ -17,8 +18,8 @@ One month M, in the order the documents prescribe, each step by the persona who 
    county's expenditure account through ``own_disbursement_post`` (县级基金拨付).
 4. **Benefit statements** of M: one designated hospital per county claims
    ``CLAIM_SHARE`` of what the county received for M; the county officer approves it less
-   a ``CUT_SHARE`` cut with a reason, and pays it on the 20th (``funds.benefits``).
-5. **The monthly cycle** of M (``settlement.services``): cut-off (posts the collection file
+   a ``CUT_SHARE`` cut with a reason, and pays it on the 20th (``settlement.benefits``).
+5. **The monthly cycle** of M (``settlement.cycle``): cut-off (posts the collection file
    and the retirees' personal-account credits), remittance, fiscal transfer, zero-balance
    check, month close.
 
@@ -38,11 +39,16 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import Sum
 
-from enrollment.collection_files import services as collection_files_services
+from enrollment.collection_files.services import collection_file_import
 from enrollment.contributions.models import Assessment
 from enrollment.people.demo import demo_population_create
-from funds.budgets import services as budgets_services
 from funds.budgets.models import FundBudget
+from funds.budgets.services import (
+    expenditure_quota_set,
+    fund_budget_approve,
+    fund_budget_draft,
+    fund_budget_submit,
+)
 from funds.history.models import HistoricalBalance
 from funds.history.services import DepositInput, historical_balance_register, time_deposits_collect
 from funds.ledger.models import Account, FundType
@@ -53,18 +59,39 @@ from pooling.accounts.models import Role, User
 from pooling.core.money import round_money
 from pooling.structure.models import County, Municipality, PoolingModel
 from pooling.structure.selectors import pooling_model_for
-from settlement.benefits import services as benefits_services
 from settlement.benefits.models import BenefitStatement
-from settlement.cycle import services as cycle_services
+from settlement.benefits.services import (
+    benefit_statement_enter,
+    benefit_statement_pay,
+    benefit_statement_review,
+)
 from settlement.cycle.models import CycleStep, MonthlyCycle, StepName
-from settlement.institutions import services as institutions_services
+from settlement.cycle.services import cycle_run_all, cycle_start, cycle_step_run
 from settlement.institutions.models import DesignatedInstitution
+from settlement.institutions.services import institution_admit
 from settlement.own_disbursements.services import own_disbursement_post
-from settlement.plans import services as plans_services
 from settlement.plans.models import AnnualPlan, CityMonthlyPlan, PlanPurpose, UsagePlan
+from settlement.plans.selectors import consolidation_deadline, plan_totals, usage_plan_deadline
+from settlement.plans.services import (
+    PlanLineInput,
+    allocation_run,
+    annual_plan_approve,
+    annual_plan_review,
+    annual_plan_submit,
+    city_plan_approve,
+    city_plan_consolidate,
+    city_plan_request_funding,
+    disbursement_confirm,
+    usage_plan_submit,
+)
 from settlement.yearend.models import DeficitApplication
 from settlement.yearend.selectors import tiers_under_adjustment
-from settlement.yearend.services import adjustment_year_run, deficit_apply, deficit_decide
+from settlement.yearend.services import (
+    adjustment_year_run,
+    deficit_apply,
+    deficit_approve,
+    deficit_review,
+)
 
 POOLED_FUND = "310100"
 
@@ -180,7 +207,7 @@ def annual_plans_ensure(*, municipality: Municipality, year: int, personas: Pers
     counties = list(municipality.counties.order_by("code"))
     quotas = {county.pk: round_money((due.get(county.pk) or 0) * 12) + 1 for county in counties}
     total = sum(quotas.values(), Decimal("0.00"))
-    budget = budgets_services.fund_budget_draft(
+    budget = fund_budget_draft(
         municipality=municipality,
         year=year,
         fund_type=fund,
@@ -188,23 +215,23 @@ def annual_plans_ensure(*, municipality: Municipality, year: int, personas: Pers
         lines={"premiums": total, "benefits": total},
     )
     for county in counties:
-        budgets_services.expenditure_quota_set(
+        expenditure_quota_set(
             budget=budget, county=county, amount=quotas[county.pk], actor=personas.clerk
         )
-    budgets_services.fund_budget_submit(budget=budget, actor=personas.clerk)
-    budgets_services.fund_budget_approve(budget=budget, actor=personas.bureau)
+    fund_budget_submit(budget=budget, actor=personas.clerk)
+    fund_budget_approve(budget=budget, actor=personas.bureau)
     approved = 0
     for county in counties:
         if AnnualPlan.objects.filter(county=county, year=year).exists():
             continue
-        plan = plans_services.annual_plan_submit(
+        plan = annual_plan_submit(
             county=county,
             year=year,
             actor=personas.officers[county.pk],
-            lines=[plans_services.PlanLineInput(fund_type=fund, amount=quotas[county.pk])],
+            lines=[PlanLineInput(fund_type=fund, amount=quotas[county.pk])],
         )
-        plans_services.annual_plan_review(plan=plan, actor=personas.clerk)
-        plans_services.annual_plan_approve(plan=plan, actor=personas.bureau)
+        annual_plan_review(plan=plan, actor=personas.clerk)
+        annual_plan_approve(plan=plan, actor=personas.bureau)
         approved += 1
     return approved
 
@@ -215,7 +242,7 @@ def hospital_for(county: County, year: int, actor: User) -> DesignatedInstitutio
     hospital = DesignatedInstitution.objects.filter(code=code).first()
     if hospital is not None:
         return hospital
-    return institutions_services.institution_admit(
+    return institution_admit(
         county=county,
         kind="hospital",
         code=code,
@@ -241,6 +268,111 @@ def _net_revenue(
     return revenue
 
 
+def _planned_amounts(
+    municipality: Municipality,
+    month: datetime.date,
+    revenue_month: datetime.date,
+    personas: Personas,
+) -> tuple[dict[County, Decimal], dict[County, Decimal]]:
+    """What each county plans to spend in ``month``: ``SPENDING_SHARE`` of its net revenue of
+    ``revenue_month``, split into the counties pooled at the city (their usage plans, scaled
+    down to what the city pool holds) and the tiered counties (their own disbursements).
+    Counties without an officer in ``personas`` are left out."""
+    fund = FundType.objects.get(code=POOLED_FUND)
+    premiums = _net_revenue(municipality, revenue_month, fund)
+    pooled, own = {}, {}
+    for county in municipality.counties.order_by("code"):
+        period = pooling_model_for(county=county, month=month)
+        amount = _share(premiums.get(county.pk, Decimal("0.00")), SPENDING_SHARE)
+        if period is None or amount <= 0 or county.pk not in personas.officers:
+            continue
+        (pooled if period.model == PoolingModel.UNIFIED else own)[county] = amount
+    city_fiscal = account_for(
+        municipality=municipality,
+        county=None,
+        kind=Account.Kind.FISCAL_SPECIAL,
+        fund_code=POOLED_FUND,
+    )
+    total = sum(pooled.values(), Decimal("0.00"))
+    if total > city_fiscal.balance > 0:
+        ratio = city_fiscal.balance / total
+        pooled = {
+            county: round_money(amount * ratio) - Decimal("0.01")
+            for county, amount in pooled.items()
+        }
+    return pooled, own
+
+
+def _city_plan_month(
+    municipality: Municipality,
+    month: datetime.date,
+    pooled: dict[County, Decimal],
+    personas: Personas,
+) -> CityMonthlyPlan | None:
+    """The usage plans of the pooled counties, filed before their deadline, consolidated,
+    approved and requested on the consolidation deadline, disbursed and allocated on the
+    1st; a step already taken is not taken again."""
+    fund = FundType.objects.get(code=POOLED_FUND)
+    deadline = usage_plan_deadline(municipality=municipality, month=month)
+    consolidate_on = consolidation_deadline(municipality=municipality, month=month)
+    city_plan = CityMonthlyPlan.objects.filter(municipality=municipality, month=month).first()
+    if pooled and city_plan is None:
+        for county, amount in pooled.items():
+            if UsagePlan.objects.filter(county=county, month=month).exists():
+                continue
+            usage_plan_submit(
+                county=county,
+                month=month,
+                actor=personas.officers[county.pk],
+                lines=[PlanLineInput(fund_type=fund, amount=amount, purpose=PlanPurpose.BENEFITS)],
+                today=deadline - datetime.timedelta(days=3),
+            )
+        city_plan = city_plan_consolidate(
+            municipality=municipality, month=month, actor=personas.clerk, today=consolidate_on
+        )
+    if city_plan is None:
+        return None
+    if city_plan.status == CityMonthlyPlan.Status.CONSOLIDATED:
+        city_plan = city_plan_approve(
+            city_plan=city_plan, actor=personas.bureau, today=consolidate_on
+        )
+    if city_plan.status == CityMonthlyPlan.Status.APPROVED:
+        city_plan = city_plan_request_funding(
+            city_plan=city_plan, actor=personas.bureau, today=consolidate_on
+        )
+    city_plan = disbursement_confirm(city_plan=city_plan, actor=personas.finance, today=month)
+    return allocation_run(city_plan=city_plan, actor=personas.clerk, today=month)
+
+
+def _own_disbursements(
+    month: datetime.date, own: dict[County, Decimal], personas: Personas
+) -> dict[County, Decimal]:
+    """Each tiered county's officer moves its planned amount, at most what its fiscal special
+    account holds, to its expenditure account. Returns what each county moved."""
+    moved = {}
+    for county, planned in own.items():
+        fiscal = account_for(
+            municipality=county.municipality,
+            county=county,
+            kind=Account.Kind.FISCAL_SPECIAL,
+            fund_code=POOLED_FUND,
+        )
+        amount = min(planned, fiscal.balance - fiscal.frozen_amount)
+        if amount <= 0:
+            continue
+        own_disbursement_post(
+            county=county,
+            fund_code=POOLED_FUND,
+            amount=amount,
+            on=month,
+            memo=f"{county.name} {month:%Y-%m} 财政专户拨付支出户（模拟）",
+            actor=personas.officers[county.pk],
+            request_key=f"simulation-{month:%Y-%m}",
+        )
+        moved[county] = amount
+    return moved
+
+
 def simulation_plan_month(
     *,
     municipality: Municipality,
@@ -253,91 +385,15 @@ def simulation_plan_month(
     on each county's net revenue of ``revenue_month``, and the tiered counties' own
     disbursement. Counties without an officer in ``personas`` are left out. Returns what each
     county received for ``month``."""
-    fund = FundType.objects.get(code=POOLED_FUND)
+    pooled, own = _planned_amounts(municipality, month, revenue_month, personas)
     received: dict[int, Decimal] = defaultdict(lambda: Decimal("0.00"))
-    premiums = _net_revenue(municipality, revenue_month, fund)
-    city_fiscal = account_for(
-        municipality=municipality,
-        county=None,
-        kind=Account.Kind.FISCAL_SPECIAL,
-        fund_code=POOLED_FUND,
-    )
-    pooled, own = {}, {}
-    for county in municipality.counties.order_by("code"):
-        period = pooling_model_for(county=county, month=month)
-        amount = _share(premiums.get(county.pk, Decimal("0.00")), SPENDING_SHARE)
-        if period is None or amount <= 0 or county.pk not in personas.officers:
-            continue
-        (pooled if period.model == PoolingModel.UNIFIED else own)[county] = amount
-    # The city pool cannot disburse more than it holds: scale the plans down when needed.
-    total = sum(pooled.values(), Decimal("0.00"))
-    if total > city_fiscal.balance > 0:
-        ratio = city_fiscal.balance / total
-        pooled = {
-            county: round_money(amount * ratio) - Decimal("0.01")
-            for county, amount in pooled.items()
-        }
-    deadline = plans_services.usage_plan_deadline(municipality=municipality, month=month)
-    consolidate_on = plans_services.consolidation_deadline(municipality=municipality, month=month)
-    city_plan = CityMonthlyPlan.objects.filter(municipality=municipality, month=month).first()
-    if pooled and city_plan is None:
-        for county, amount in pooled.items():
-            if UsagePlan.objects.filter(county=county, month=month).exists():
-                continue
-            plans_services.usage_plan_submit(
-                county=county,
-                month=month,
-                actor=personas.officers[county.pk],
-                lines=[
-                    plans_services.PlanLineInput(
-                        fund_type=fund, amount=amount, purpose=PlanPurpose.BENEFITS
-                    )
-                ],
-                today=deadline - datetime.timedelta(days=3),
-            )
-        city_plan = plans_services.city_plan_consolidate(
-            municipality=municipality, month=month, actor=personas.clerk, today=consolidate_on
-        )
+    city_plan = _city_plan_month(municipality, month, pooled, personas)
     if city_plan is not None:
-        if city_plan.status == CityMonthlyPlan.Status.CONSOLIDATED:
-            city_plan = plans_services.city_plan_approve(
-                city_plan=city_plan, actor=personas.bureau, today=consolidate_on
-            )
-        if city_plan.status == CityMonthlyPlan.Status.APPROVED:
-            city_plan = plans_services.city_plan_request_funding(
-                city_plan=city_plan, actor=personas.bureau, today=consolidate_on
-            )
-        city_plan = plans_services.disbursement_confirm(
-            city_plan=city_plan, actor=personas.finance, today=month
-        )
-        city_plan = plans_services.allocation_run(
-            city_plan=city_plan, actor=personas.clerk, today=month
-        )
-        for (county_id, fund_code), amount in plans_services.plan_totals(
-            city_plan=city_plan
-        ).items():
+        for (county_id, fund_code), amount in plan_totals(city_plan=city_plan).items():
             if fund_code == POOLED_FUND:
                 received[county_id] += round_money(amount)
                 result.planned += round_money(amount)
-    for county, amount in own.items():
-        fiscal = account_for(
-            municipality=municipality,
-            county=county,
-            kind=Account.Kind.FISCAL_SPECIAL,
-            fund_code=POOLED_FUND,
-        )
-        amount = min(amount, fiscal.balance - fiscal.frozen_amount)
-        if amount <= 0:
-            continue
-        own_disbursement_post(
-            county=county,
-            fund_code=POOLED_FUND,
-            amount=amount,
-            on=month,
-            memo=f"{county.name} {month:%Y-%m} 财政专户拨付支出户（模拟）",
-            actor=personas.officers[county.pk],
-            request_key=f"simulation-{month:%Y-%m}",
-        )
+    for county, amount in _own_disbursements(month, own, personas).items():
         received[county.pk] += amount
         result.own_disbursed += amount
     return received
@@ -363,7 +419,7 @@ def _benefits_month(
             institution=hospital, month=month, fund_type__code=POOLED_FUND
         ).first()
         if statement is None:
-            statement = benefits_services.benefit_statement_enter(
+            statement = benefit_statement_enter(
                 institution=hospital,
                 month=month,
                 fund_code=POOLED_FUND,
@@ -372,13 +428,13 @@ def _benefits_month(
                 actor=officer,
             )
         if statement.status == BenefitStatement.Status.SUBMITTED:
-            statement = benefits_services.benefit_statement_review(
+            statement = benefit_statement_review(
                 statement=statement,
                 amount_approved=claim - _share(claim, CUT_SHARE),
                 cut_reason="超出限价收费（模拟审核）",
                 actor=officer,
             )
-        benefits_services.benefit_statement_pay(
+        benefit_statement_pay(
             statement=statement, actor=officer, paid_on=month.replace(day=PAY_DAY)
         )
         result.paid += statement.amount_approved
@@ -402,19 +458,17 @@ def simulation_month_run(
         return result
     # The cycle's first step is the assessment (once per month: the collection file is made
     # from it); the other steps run after the month's business, below.
-    cycle, _created = cycle_services.cycle_start(
-        municipality=municipality, month=month, actor=personas.clerk
+    cycle, _created = cycle_start(
+        municipality=municipality, month=month, actor=personas.clerk, queue=False
     )
-    assessed = cycle_services.cycle_step_run(
-        cycle=cycle, name=StepName.ASSESSMENT, actor=personas.clerk
-    )
+    assessed = cycle_step_run(cycle=cycle, name=StepName.ASSESSMENT, actor=personas.clerk)
     if assessed.status != CycleStep.Status.DONE:
         raise SimulationError(f"{month:%Y-%m} assessment: {assessed.error}")
     result.assessed = assessed.count
     step = "collections"
     try:
         content = collection_file_for(municipality, month)
-        collection_files_services.collection_file_import(
+        collection_file_import(
             municipality=municipality,
             file_name=f"simulation-{month:%Y-%m}.csv",
             content=content,
@@ -444,7 +498,7 @@ def simulation_month_run(
     except ValidationError as error:
         raise SimulationError(f"{month:%Y-%m} {step}: {' '.join(error.messages)}") from error
     if run_cycle:
-        for outcome in cycle_services.cycle_run_all(cycle=cycle, actor=personas.clerk):
+        for outcome in cycle_run_all(cycle=cycle, actor=personas.clerk):
             if outcome.status != CycleStep.Status.DONE:
                 raise SimulationError(f"{month:%Y-%m} cycle: {outcome}")
     return result
@@ -518,12 +572,8 @@ def _deficit_subsidies(municipality: Municipality, year: int, personas: Personas
             attachment=ContentFile(b"%PDF-1.4 simulated application", name="application.pdf"),
             actor=personas.officers[county.pk],
         )
-        deficit_decide(
-            application=application, actor=personas.clerk, step="review", today=booked_on
-        )
-        deficit_decide(
-            application=application, actor=personas.bureau, step="approve", today=booked_on
-        )
+        deficit_review(application=application, actor=personas.clerk)
+        deficit_approve(application=application, actor=personas.bureau, today=booked_on)
         applied += 1
         total += application.deficit
     return f"deficit subsidies: {applied} applications approved ({total})"

@@ -1,14 +1,14 @@
-"""REST API of the year end (issue 8 items 3 and 5): county targets (read; city staff set),
-the target assessment of a year, and the adjustment fund's years with their contributions and
-deficit covers (read; the city agency runs a step). Same services, capabilities and county
-scoping as the pages: a county officer reads only their county's rows, another county's
-target is a 404; bad input is a 400 with field errors."""
+"""REST API of the targets: county targets (read; city staff set them) and the assessment of
+a year. Same services, capabilities and county scoping as the pages: a county officer reads
+only their county's rows, another county's target is a 404; bad input is a 400 with field
+errors."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from pooling.core.api import scoped_input
 from pooling.structure.selectors import counties_for
 from settlement.targets import selectors, services
 from settlement.targets.serializers import (
@@ -34,10 +34,10 @@ class CountyTargetViewSet(
 
     @extend_schema(request=CountyTargetInputSerializer, responses=CountyTargetSerializer)
     def create(self, request):
-        data = CountyTargetInputSerializer(data=request.data)
-        data.fields["county"].queryset = counties_for(user=request.user)
-        data.is_valid(raise_exception=True)
-        target = services.county_target_set(actor=request.user, **data.validated_data)
+        data = scoped_input(
+            CountyTargetInputSerializer, request, {"county": counties_for(user=request.user)}
+        )
+        target = services.county_target_set(actor=request.user, **data)
         return Response(self.get_serializer(target).data, status=status.HTTP_201_CREATED)
 
 

@@ -1,14 +1,39 @@
-"""Forms of the year-end pages: a county's targets, the year of a report or a run."""
+"""Forms of the year-end pages: the year of a report or a run, and a county's targets."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pooling.core.money import FEN, MONEY_MAX_DIGITS
 from pooling.structure.models import County
-from settlement.yearend.forms import MIN_AMOUNT
+
+
+def default_year() -> int:
+    """The year just ended: year-end work is done in the months after it."""
+    return timezone.localdate().year - 1
 
 
 class YearForm(forms.Form):
+    """The year a year-end page shows."""
+
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+    @classmethod
+    def from_query(cls, query) -> "YearForm":
+        """The form bound to the year a page's query asks for, the year just ended when it
+        asks for none."""
+        return cls({"year": query.get("year") or str(default_year())})
+
+    @property
+    def chosen_year(self) -> int | None:
+        """The year asked for, or None when it is not valid (the form shows why)."""
+        return self.cleaned_data["year"] if self.is_valid() else None
+
+
+def _yuan(label):
+    return forms.DecimalField(
+        label=label, max_digits=MONEY_MAX_DIGITS, decimal_places=2, min_value=FEN
+    )
 
 
 class CountyTargetForm(forms.Form):
@@ -19,15 +44,9 @@ class CountyTargetForm(forms.Form):
     enrollment_target = forms.IntegerField(
         label=_("Enrollment target (insured people at year end)"), min_value=1
     )
-    collection_target = forms.DecimalField(
-        label=_("Collection target (yuan)"), max_digits=18, decimal_places=2, min_value=MIN_AMOUNT
-    )
-    revenue_plan = forms.DecimalField(
-        label=_("Revenue plan (yuan)"), max_digits=18, decimal_places=2, min_value=MIN_AMOUNT
-    )
-    expenditure_plan = forms.DecimalField(
-        label=_("Expenditure plan (yuan)"), max_digits=18, decimal_places=2, min_value=MIN_AMOUNT
-    )
+    collection_target = _yuan(_("Collection target (yuan)"))
+    revenue_plan = _yuan(_("Revenue plan (yuan)"))
+    expenditure_plan = _yuan(_("Expenditure plan (yuan)"))
 
     def __init__(self, *args, counties, **kwargs):
         super().__init__(*args, **kwargs)

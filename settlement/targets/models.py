@@ -1,5 +1,4 @@
-"""The monthly remittance cycle: one record per municipality and month, its ordered steps,
-and the remittance lines fixed at the collections cut-off (DOMAIN §6, §7, §11)."""
+"""The targets the city sets each county for a year (Z 四(八), J 二(五)3)."""
 
 from django.conf import settings
 from django.db import models
@@ -8,17 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from pooling.core.money import MoneyField
 from pooling.structure.models import County, Municipality
 
-# ---------------------------------------------------------------------------------------------
-# Year end: each county's yearly targets and their assessment, the city risk-adjustment fund's
-# contributions and the deficit waterfall (Z 四(八)–(九), J 二(五)3; issue 8 items 3 and 5).
-# Writes go through ``settlement.targets`` and ``settlement.adjustment``.
-# ---------------------------------------------------------------------------------------------
-
 
 class CountyTarget(models.Model):
     """The targets the city sets a county (or the city level) for one year: enrollment
     (insured people at year end), collection (yuan collected), and the revenue and
-    expenditure plan of its funds (Z 四(八), J 二(五)3). Assessed at year end."""
+    expenditure plan of its funds (Z 四(八), J 二(五)3). Assessed at year end
+    (``settlement.targets.selectors``); writes go through ``settlement.targets.services``."""
 
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")

@@ -10,7 +10,8 @@ funds (yuan). At year end the actual figures are read set-based, one grouped que
   (entries of kind collection and top-up, positive postings on accounts the county owns:
   income accounts and the personal-account control account), all funds;
 - **revenue** and **spending**: the county's year result summed over its funds, from
-  ``funds.year_results.county_year_results`` (one definition of a year's result everywhere).
+  ``funds.reports.selectors.county_year_results`` (one definition of a year's result
+  everywhere).
 
 Completion rates are ``actual ÷ target``, rounded half-up to four places (0.01 %). For the
 expenditure plan the rate shown is the execution rate (spending ÷ plan); the tier's
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from enrollment.people.models import EnrollmentEpisode
 from funds.ledger.models import Account, JournalEntry, Posting
@@ -38,12 +40,29 @@ from pooling.rules.selectors import rule_value
 from pooling.structure.models import County, Municipality
 from pooling.structure.selectors import counties_for
 from settlement.targets.models import CountyTarget
-from settlement.targets.services import ONE
 
+ONE = Decimal("1")
 RATE_PLACES = Decimal("0.0001")
-
-
 COLLECTED_KINDS = (JournalEntry.Kind.COLLECTION, JournalEntry.Kind.TOP_UP)
+# The columns of the assessment's CSV/XLSX export (``target_export_rows``).
+TARGET_EXPORT_HEADER = (
+    _("County code"),
+    _("County"),
+    _("Year"),
+    _("Enrollment target"),
+    _("Enrolled at year end"),
+    _("Enrollment completion"),
+    _("Collection target"),
+    _("Collected"),
+    _("Collection completion"),
+    _("Revenue plan"),
+    _("Revenue"),
+    _("Revenue completion"),
+    _("Expenditure plan"),
+    _("Spending"),
+    _("Expenditure execution"),
+    _("Completion"),
+)
 
 
 def rate_round(value: Decimal) -> Decimal:
@@ -56,9 +75,10 @@ def completion_rate(actual: Decimal | int, target: Decimal | int) -> Decimal:
     return rate_round(Decimal(actual) / Decimal(target))
 
 
-# ---------------------------------------------------------------------------------------------
-# Reads
-# ---------------------------------------------------------------------------------------------
+def percent(rate: Decimal | None) -> str:
+    """A four-place rate as a percentage with two places (the rate is already rounded);
+    nothing for no rate."""
+    return "" if rate is None else f"{(rate * 100).quantize(Decimal('0.01'))} %"
 
 
 def county_targets_for(*, user: User) -> QuerySet[CountyTarget]:
@@ -230,14 +250,11 @@ def target_assessments(
     return assessments
 
 
-def user_municipality(user: User) -> Municipality:
-    """The municipality a user works in (a county officer's through their county)."""
-    return user.municipality or user.county.municipality
-
-
 def target_assessments_for(*, user: User, year: int) -> list[TargetAssessment]:
     """The year's assessment of the member units of ``year`` that ``user`` may see: a
-    county officer only their own county."""
+    county officer only their own county; nothing for a user bound to no city."""
+    if user.municipality_id is None:
+        return []
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     counties = list(
         counties_for(user=user)
@@ -245,4 +262,29 @@ def target_assessments_for(*, user: User, year: int) -> list[TargetAssessment]:
         .filter(Q(member_to__isnull=True) | Q(member_to__gte=first))
         .order_by("code")
     )
-    return target_assessments(municipality=user_municipality(user), year=year, counties=counties)
+    return target_assessments(municipality=user.municipality, year=year, counties=counties)
+
+
+def target_export_rows(assessments: list[TargetAssessment]):
+    """The assessment as the export's rows (``TARGET_EXPORT_HEADER``): rates as four-place
+    numbers, empty where there is no target."""
+    for row in assessments:
+        target = row.target
+        yield [
+            row.county.code,
+            row.county.name,
+            row.year,
+            target.enrollment_target if target else "",
+            row.enrolled,
+            row.enrollment_rate or "",
+            target.collection_target if target else "",
+            row.collected,
+            row.collection_rate or "",
+            target.revenue_plan if target else "",
+            row.revenue,
+            row.revenue_rate or "",
+            target.expenditure_plan if target else "",
+            row.spending,
+            row.expenditure_rate or "",
+            row.completion if row.completion is not None else "",
+        ]

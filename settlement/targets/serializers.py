@@ -1,14 +1,13 @@
-"""REST API of the year end (issue 8 items 3 and 5): county targets (read; city staff set),
-the target assessment of a year, and the adjustment fund's years with their contributions and
-deficit covers (read; the city agency runs a step). Same services, capabilities and county
-scoping as the pages: a county officer reads only their county's rows, another county's
-target is a 404; bad input is a 400 with field errors."""
+"""Serializers of the targets API: a county's targets as read and as set, a year's
+assessment, and the year of a query."""
 
 from rest_framework import serializers
 
+from pooling.core.money import FEN, MONEY_MAX_DIGITS
 from pooling.structure.models import County
 from settlement.targets.models import CountyTarget
-from settlement.yearend.api import MIN_AMOUNT, MONEY
+
+MONEY = {"max_digits": MONEY_MAX_DIGITS, "decimal_places": 2}
 
 
 class CountyTargetSerializer(serializers.ModelSerializer):
@@ -37,9 +36,9 @@ class CountyTargetInputSerializer(serializers.Serializer):
     county = serializers.PrimaryKeyRelatedField(queryset=County.objects.none())
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     enrollment_target = serializers.IntegerField(min_value=1)
-    collection_target = serializers.DecimalField(min_value=MIN_AMOUNT, **MONEY)
-    revenue_plan = serializers.DecimalField(min_value=MIN_AMOUNT, **MONEY)
-    expenditure_plan = serializers.DecimalField(min_value=MIN_AMOUNT, **MONEY)
+    collection_target = serializers.DecimalField(min_value=FEN, **MONEY)
+    revenue_plan = serializers.DecimalField(min_value=FEN, **MONEY)
+    expenditure_plan = serializers.DecimalField(min_value=FEN, **MONEY)
 
 
 class TargetAssessmentSerializer(serializers.Serializer):

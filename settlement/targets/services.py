@@ -1,25 +1,5 @@
-"""Each county's yearly targets and their assessment at year end (Z 四(八), J 二(五)3, DOMAIN §8).
-
-The city sets every member unit (the city level included) four targets a year: enrollment
-(insured people at year end), collection (yuan), and the revenue and expenditure plan of its
-funds (yuan). At year end the actual figures are read set-based, one grouped query each:
-
-- **enrolled**: distinct people with an enrollment episode (either scheme) in force in
-  December of the year, by the episode's county (扩面: coverage at year end);
-- **collected**: the contributions the county's own accounts received in the year's months
-  (entries of kind collection and top-up, positive postings on accounts the county owns:
-  income accounts and the personal-account control account), all funds;
-- **revenue** and **spending**: the county's year result summed over its funds, from
-  ``funds.year_results.county_year_results`` (one definition of a year's result everywhere).
-
-Completion rates are ``actual ÷ target``, rounded half-up to four places (0.01 %). For the
-expenditure plan the rate shown is the execution rate (spending ÷ plan); the tier's
-*completion* used by the adjustment-fund waterfall counts keeping within the plan as 100 %
-and overspending as plan ÷ spending. Completion = Σ weightₖ × min(rateₖ, 1) ÷ Σ weightₖ over
-the four targets (enrollment, collection, revenue, expenditure), weights from the dated rules
-``target_weight_*`` (0.25 each by default), rounded half-up to four places. A county with
-no targets for the year has no completion (None).
-"""
+"""The writes of the targets: the city sets (or changes) a county's four targets of a year
+(Z 四(八)); ``settlement.targets.selectors`` assesses them at year end."""
 
 import datetime
 from decimal import Decimal
@@ -33,13 +13,6 @@ from pooling.core.audit import audit_record, snapshot
 from pooling.core.money import round_money
 from pooling.structure.models import County
 from settlement.targets.models import CountyTarget
-
-ONE = Decimal("1")
-
-
-# ---------------------------------------------------------------------------------------------
-# Writes
-# ---------------------------------------------------------------------------------------------
 
 
 @transaction.atomic(durable=True)

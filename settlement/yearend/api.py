@@ -1,22 +1,21 @@
-"""REST API of historical balances, time deposits, release applications and deficit subsidies
-(N 三(四)5–6, J 二(五)2): the same services, capabilities and scoping as the pages. Another
-county's rows are 404; a refused write is 400 with field errors; auditors only read."""
+"""REST API of the year end: deficit-subsidy applications with the steps of their workflow
+(N 三(四)6), and the adjustment fund's years with their contributions and deficit covers
+(read; the city agency runs a step, Z 四(九)). The same services, capabilities and scoping
+as the pages: another county's rows are 404; a refused write is 400 with field errors;
+auditors only read."""
 
-from decimal import Decimal
-
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from funds.history.api import _counties, _DecidingViewSet
-from funds.history.serializers import ApplicationDecisionSerializer
-from settlement.targets import selectors as targets_selectors
-from settlement.yearend import selectors as yearend_selectors
-from settlement.yearend import services
-from settlement.yearend.models import AdjustmentYear
+from funds.history.serializers import ReturnInputSerializer
+from pooling.core.api import scoped_input, user_municipality
+from pooling.structure.selectors import counties_for
+from settlement.yearend import selectors, services
+from settlement.yearend.models import DEFICIT_WORKFLOW, AdjustmentYear
 from settlement.yearend.serializers import (
     AdjustmentRunInputSerializer,
     AdjustmentYearSerializer,
@@ -24,43 +23,57 @@ from settlement.yearend.serializers import (
     DeficitInputSerializer,
 )
 
+VIEW = "settlement.view_deficits"
 
-class DeficitApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _DecidingViewSet):
+
+class DeficitApplicationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Applications are created with ``settlement.apply_deficit``; each step of their
+    workflow (``review``, ``approve``, ``return``) is open to whoever the workflow lets take
+    it."""
+
+    read_capability = VIEW
+    write_capability = "settlement.apply_deficit"
     serializer_class = DeficitApplicationSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self):
-        return yearend_selectors.deficit_applications_for(user=self.request.user)
+        return selectors.deficit_applications_for(user=self.request.user)
 
     @extend_schema(request=DeficitInputSerializer, responses={201: DeficitApplicationSerializer})
     def create(self, request):
-        if request.user.municipality_id is None:
-            raise Http404
-        serializer = DeficitInputSerializer(data=request.data)
-        serializer.fields["county"].queryset = _counties(request.user)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        data["fund_type"] = data.pop("fund_code")
+        data = scoped_input(
+            DeficitInputSerializer, request, {"county": counties_for(user=request.user)}
+        )
         application = services.deficit_apply(actor=request.user, **data)
         return Response(
             DeficitApplicationSerializer(application).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(
-        request=ApplicationDecisionSerializer, responses={200: DeficitApplicationSerializer}
-    )
-    @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None):
-        application = self.get_object()
-        data = self._decision(request)
-        application = services.deficit_decide(
-            application=application, actor=request.user, step=data["step"], reason=data["reason"]
-        )
+    def _step(self, request, step: str, service, **params) -> Response:
+        if not DEFICIT_WORKFLOW[step].allows(request.user):
+            raise PermissionDenied
+        application = service(application=self.get_object(), actor=request.user, **params)
         return Response(DeficitApplicationSerializer(application).data)
 
+    @extend_schema(request=None, responses={200: DeficitApplicationSerializer})
+    @action(detail=True, methods=["post"], write_capability=VIEW)
+    def review(self, request, pk=None):
+        return self._step(request, "review", services.deficit_review)
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
-MIN_AMOUNT = Decimal("0.01")
+    @extend_schema(request=None, responses={200: DeficitApplicationSerializer})
+    @action(detail=True, methods=["post"], write_capability=VIEW)
+    def approve(self, request, pk=None):
+        return self._step(request, "approve", services.deficit_approve)
+
+    @extend_schema(request=ReturnInputSerializer, responses={200: DeficitApplicationSerializer})
+    @action(
+        detail=True, methods=["post"], url_path="return", url_name="return", write_capability=VIEW
+    )
+    def return_(self, request, pk=None):
+        data = scoped_input(ReturnInputSerializer, request, {})
+        return self._step(request, "return", services.deficit_return, reason=data["reason"])
 
 
 class AdjustmentYearViewSet(
@@ -77,16 +90,14 @@ class AdjustmentYearViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return AdjustmentYear.objects.none()
-        municipality = targets_selectors.user_municipality(self.request.user)
-        return AdjustmentYear.objects.filter(municipality=municipality)
+        return AdjustmentYear.objects.filter(municipality=user_municipality(self.request.user))
 
     @extend_schema(request=AdjustmentRunInputSerializer, responses=AdjustmentYearSerializer)
     @action(detail=False, methods=["post"])
     def run(self, request):
-        data = AdjustmentRunInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        year, step = data.validated_data["year"], data.validated_data["step"]
-        municipality = targets_selectors.user_municipality(request.user)
+        data = scoped_input(AdjustmentRunInputSerializer, request, {})
+        year, step = data["year"], data["step"]
+        municipality = user_municipality(request.user)
         if step in ("contributions", "all"):
             result = services.adjustment_contributions_book(
                 municipality=municipality, year=year, actor=request.user

@@ -1,13 +1,13 @@
-"""Forms of the historical-balance and deficit-subsidy pages (N 三(四)5–6)."""
-
-from decimal import Decimal
+"""Forms of the year-end pages: a deficit-subsidy application (N 三(四)6) and the step of the
+adjustment fund's year end to run (Z 四(九)). Returning an application uses the shared
+``funds.history.forms.ReturnForm``."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from funds.ledger.models import FundType
 from pooling.structure.models import County
-from settlement.yearend.services import ATTACHMENT_TYPES
+from settlement.yearend.models import ATTACHMENT_TYPES
 
 
 class DeficitApplicationForm(forms.Form):
@@ -21,12 +21,9 @@ class DeficitApplicationForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ATTACHMENT_TYPES)}),
     )
 
-    def __init__(self, *args, counties=None, **kwargs):
+    def __init__(self, *args, counties, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = counties if counties is not None else County.objects.none()
-
-
-MIN_AMOUNT = Decimal("0.01")
+        self.fields["county"].queryset = counties
 
 
 class AdjustmentRunForm(forms.Form):

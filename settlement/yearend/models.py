@@ -1,27 +1,27 @@
-"""The fund ledger: fund types, accounts, journal entries with their postings, closed months and
-the nightly ledger checks (DOMAIN §6, §11).
-
-Each fund type is its own book (财社〔2017〕144号 art. 39, N 三(四)1): every posting of an entry
-belongs to the entry's one fund, which composite foreign keys enforce on PostgreSQL. Entries
-and postings are append-only; a mistake is corrected by a reversal entry. Writes go through
-``funds.services`` only.
-"""
+"""The year end's two ways of covering a county's deficit: the written applications for a
+deficit subsidy with their workflow (N 三(四)6), and the adjustment fund's year end — each
+tier's contribution and each deficit's cover, layer by layer (Z 四(九))."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from funds.history.models import _Application, deficit_attachment_path
+from funds.history.models import _Application, application_transitions, deficit_attachment_path
 from funds.ledger.models import Account, FundType, JournalEntry
 from pooling.core.money import MoneyField, validate_month_start
+from pooling.core.workflow import Workflow
 from pooling.structure.models import County, Municipality
+
+# A written application: PDF, scans or office documents, at most 10 MB.
+ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".ofd")
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
 class DeficitApplication(_Application):
     """A county's written application for a deficit subsidy of one fund and year (N 三(四)6).
-    The amounts are fixed at submission from the ledger (``funds.year_results``) and the split
-    at approval; ``funds.deficits`` books it."""
+    The amounts are fixed at submission from the ledger (the county's year result) and the
+    split at approval; ``settlement.yearend.services`` books it."""
 
     fund_type = models.ForeignKey(
         FundType, on_delete=models.PROTECT, related_name="+", verbose_name=_("fund")
@@ -218,3 +218,13 @@ class DeficitCover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county.name} {self.fund_type.code}: {self.deficit}"
+
+
+# The county submits, the city agency reviews, the bureau approves; either returns it with a
+# reason, and nobody decides on what they submitted (N 三(四)6).
+DEFICIT_WORKFLOW = Workflow(
+    DeficitApplication,
+    application_transitions(
+        noun="deficit", review="settlement.review_deficit", approve="settlement.approve_deficit"
+    ),
+)

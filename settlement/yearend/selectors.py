@@ -1,18 +1,9 @@
-"""Deficit subsidies (N 三(四)6) and pre-accession risk (J 二(五)2; issue 8 items 2 and 4).
+"""The reads of the year end: the deficit-subsidy applications and how a deficit is split
+(N 三(四)6, J 二(五)2), and what the adjustment fund's year end works from (Z 四(九)): the tiers
+under the model, their contribution bases, the county finance share and the rules the page's
+formula shows. ``settlement.yearend.services`` describes both mechanisms in full.
 
-N 三(四)6: a county whose year's fund result (``funds.year_results``) is a deficit applies in
-writing; the city agency reviews, the bureau approves or returns it. The subsidy is taken
-from the county's historical balance first (有历史结余的，从历史结余中解决) — approving the
-subsidy is itself the approval to use that frozen money; what is left is shared between the
-city fund and the county government (rule ``deficit_city_share``, in force on 31 December of
-the year).
-
-J 二(五)2: risk arising before the county's accession is the county's alone. The part of the
-deficit from before the accession date (``YearResult.deficit_before_accession``) is covered by
-the historical balance first (it is the county's own money) and its remainder falls wholly on
-the county government: the city's share of that part is zero.
-
-The split, in fen, half-up (``split_deficit``)::
+The split of a subsidised deficit, in fen, half-up (``split_deficit``)::
 
     from_history = min(deficit, frozen 70 % left)
     pre_rest     = max(before_accession − from_history, 0)      # county government alone
@@ -20,28 +11,56 @@ The split, in fen, half-up (``split_deficit``)::
     city_share   = round_half_up(shared × deficit_city_share)
     county_share = deficit − from_history − city_share
 
-Booking at approval, into the county's expenditure account of the fund (where the benefits
-are paid): ``transfer`` from the county's fiscal special account (the history), ``subsidy``
-from the finance bureau's fiscal special account (the city fund) and ``subsidy`` from the
-county government's counterparty account. Each entry has an idempotency key of the
-application and layer, so a replay books nothing twice.
+County finance's share of a gap the adjustment fund could not close (``county_share_for``)::
+
+    s = m + (x − m) × (1 − c)      rounded half-up to four places
+
+where c is the tier's target completion (``settlement.targets``), m the rule
+``adjustment_county_share_met`` and x the rule ``adjustment_county_share_missed``; a county
+without targets for the year has share m.
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet, Sum
 
 from funds.history.models import ApplicationStatus, HistoricalBalance
 from funds.ledger.models import Account, FundType, JournalEntry, Posting
-from pooling.accounts.models import User
+from funds.reports.selectors import YearResult, county_year_results
+from pooling.accounts.models import Role, User
 from pooling.core.access import scope_queryset
 from pooling.core.money import ZERO, round_money
 from pooling.rules.selectors import rule_value
 from pooling.structure.models import County, CountyPoolingModel, Municipality, PoolingModel
+from pooling.structure.selectors import counties_for
 from settlement.targets.selectors import COLLECTED_KINDS, rate_round
-from settlement.yearend.models import AdjustmentYear, DeficitApplication
+from settlement.yearend.models import (
+    AdjustmentContribution,
+    AdjustmentYear,
+    DeficitApplication,
+    DeficitCover,
+)
+
+# Z 四(九): the employee and resident pooled funds and the maternity fund.
+ADJUSTED_FUNDS: tuple[str, ...] = ("310100", "390100", "920100")
+MATERNITY_FUND = "920100"
+ONE = Decimal("1")
+# The dated rules the adjustment page's formula shows.
+FORMULA_RULES = (
+    "adjustment_fund_rate",
+    "adjustment_county_share_met",
+    "adjustment_county_share_missed",
+    "target_weight_enrollment",
+    "target_weight_collection",
+    "target_weight_revenue",
+    "target_weight_expenditure",
+)
+
+
+# Deficit subsidies (N 三(四)6, J 二(五)2) ------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -58,6 +77,7 @@ class DeficitSplit:
 
 
 def deficit_applications_for(*, user: User) -> QuerySet[DeficitApplication]:
+    """The applications ``user`` may see: a county officer's own county's, else the city's."""
     return scope_queryset(
         DeficitApplication.objects.select_related(
             "county", "fund_type", "submitted_by", "reviewed_by", "decided_by"
@@ -66,7 +86,17 @@ def deficit_applications_for(*, user: User) -> QuerySet[DeficitApplication]:
     )
 
 
-def _history(county: County, fund: FundType) -> HistoricalBalance | None:
+def deficit_year_results_for(*, user: User, year: int) -> list[YearResult]:
+    """The year's fund results of the counties ``user`` may see: a county officer their own
+    county's, others every county of their city."""
+    if user.municipality_id is None:
+        return []
+    county = user.county if user.role == Role.COUNTY_OFFICER else None
+    return county_year_results(municipality=user.municipality, year=year, county=county)
+
+
+def historical_balance_of(*, county: County, fund: FundType) -> HistoricalBalance | None:
+    """The county's historical balance of ``fund`` (N 三(四)5), if it registered one."""
     return HistoricalBalance.objects.filter(county=county, fund_type=fund).first()
 
 
@@ -74,7 +104,7 @@ def split_deficit(
     *, county: County, fund: FundType, year: int, deficit: Decimal, before_accession: Decimal
 ) -> DeficitSplit:
     """Split ``deficit`` into history, city fund and county government (module docstring)."""
-    history = _history(county, fund)
+    history = historical_balance_of(county=county, fund=fund)
     available = history.frozen_available if history is not None else ZERO
     from_history = min(deficit, max(available, ZERO))
     pre_rest = max(before_accession - from_history, ZERO)
@@ -123,23 +153,7 @@ def deficit_entries(application: DeficitApplication) -> QuerySet[JournalEntry]:
     return JournalEntry.objects.filter(idempotency_key__startswith=f"deficit:{application.pk}:")
 
 
-@dataclass(frozen=True)
-class AdjustmentYearResult:
-    """What one year-end run did: how many contributions and deficit covers it booked (a
-    rerun books none) and the totals of the year as recorded."""
-
-    year: int
-    adjustment_year: AdjustmentYear | None
-    contributions_created: int
-    contributions_total: Decimal
-    covers_created: int
-    deficits_total: Decimal
-    entry_ids: list[int] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------------------------------------
-# Reads
-# ---------------------------------------------------------------------------------------------
+# The adjustment fund (Z 四(九)) ----------------------------------------------------------------
 
 
 def tiers_under_adjustment(*, municipality: Municipality, year: int) -> list[County]:
@@ -193,13 +207,34 @@ def county_share_for(
     return rate_round(met + (missed - met) * shortfall)
 
 
-def adjustment_years_for(*, municipality: Municipality) -> list[AdjustmentYear]:
-    return list(AdjustmentYear.objects.filter(municipality=municipality).order_by("-year"))
+def adjustment_year_of(*, municipality: Municipality, year: int) -> AdjustmentYear | None:
+    """The record of a year end of the adjustment fund, once a step of it has run."""
+    return AdjustmentYear.objects.filter(municipality=municipality, year=year).first()
 
 
-# Z 四(九): the employee and resident pooled funds and the maternity fund.
-ADJUSTED_FUNDS: tuple[str, ...] = ("310100", "390100", "920100")
-MATERNITY_FUND = "920100"
+def adjustment_contributions_for(
+    *, user: User, record: AdjustmentYear | None
+) -> QuerySet[AdjustmentContribution]:
+    """The contributions of a year end from the tiers ``user`` may see."""
+    return AdjustmentContribution.objects.filter(
+        adjustment_year=record, county__in=counties_for(user=user)
+    ).select_related("county", "fund_type", "source_account", "entry")
 
 
-ONE = Decimal("1")
+def deficit_covers_for(*, user: User, record: AdjustmentYear | None) -> QuerySet[DeficitCover]:
+    """The deficit covers of a year end of the tiers ``user`` may see, with their entries."""
+    return (
+        DeficitCover.objects.filter(adjustment_year=record, county__in=counties_for(user=user))
+        .select_related("county", "fund_type")
+        .prefetch_related("entries")
+    )
+
+
+def formula_rules(*, municipality: Municipality, year: int) -> dict[str, Decimal] | None:
+    """The dated rules the adjustment page's formula shows, in force on 31 December of
+    ``year``; None when one of them is not."""
+    on = datetime.date(year, 12, 31)
+    try:
+        return {key: rule_value(municipality=municipality, key=key, on=on) for key in FORMULA_RULES}
+    except ValidationError:
+        return None

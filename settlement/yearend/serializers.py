@@ -1,19 +1,18 @@
-"""REST API of historical balances, time deposits, release applications and deficit subsidies
-(N 三(四)5–6, J 二(五)2): the same services, capabilities and scoping as the pages. Another
-county's rows are 404; a refused write is 400 with field errors; auditors only read."""
+"""Serializers of the year-end API: a deficit-subsidy application as read and as submitted,
+and an adjustment-fund year with the contributions and covers the reader may see."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from funds.ledger.models import FundType
 from pooling.structure.models import County
-from pooling.structure.selectors import counties_for
 from settlement.yearend.models import (
     AdjustmentContribution,
     AdjustmentYear,
     DeficitApplication,
     DeficitCover,
 )
+from settlement.yearend.selectors import adjustment_contributions_for, deficit_covers_for
 
 
 class DeficitApplicationSerializer(serializers.ModelSerializer):
@@ -49,7 +48,9 @@ class DeficitApplicationSerializer(serializers.ModelSerializer):
 
 class DeficitInputSerializer(serializers.Serializer):
     county = serializers.PrimaryKeyRelatedField(queryset=County.objects.none())
-    fund_code = serializers.SlugRelatedField(slug_field="code", queryset=FundType.objects.all())
+    fund_code = serializers.SlugRelatedField(
+        slug_field="code", queryset=FundType.objects.all(), source="fund_type"
+    )
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     reason = serializers.CharField()
     attachment = serializers.FileField()
@@ -123,21 +124,12 @@ class AdjustmentYearSerializer(serializers.ModelSerializer):
             "covers",
         ]
 
-    def _visible(self):
-        return counties_for(user=self.context["request"].user)
-
     @extend_schema_field(ContributionSerializer(many=True))
     def get_contributions(self, record) -> list[dict]:
-        rows = record.contributions.filter(county__in=self._visible()).select_related(
-            "county", "fund_type"
-        )
+        rows = adjustment_contributions_for(user=self.context["request"].user, record=record)
         return ContributionSerializer(rows, many=True).data
 
     @extend_schema_field(DeficitCoverSerializer(many=True))
     def get_covers(self, record) -> list[dict]:
-        rows = (
-            record.covers.filter(county__in=self._visible())
-            .select_related("county", "fund_type")
-            .prefetch_related("entries")
-        )
+        rows = deficit_covers_for(user=self.context["request"].user, record=record)
         return DeficitCoverSerializer(rows, many=True).data

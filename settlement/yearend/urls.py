@@ -10,6 +10,9 @@ urlpatterns = [
     path("deficits/", views.DeficitListView.as_view(), name="deficit_list"),
     path("deficits/apply/", views.DeficitApplyView.as_view(), name="deficit_apply"),
     path("deficits/<int:pk>/", views.DeficitDetailView.as_view(), name="deficit_detail"),
+    path("deficits/<int:pk>/review/", views.DeficitReviewView.as_view(), name="deficit_review"),
+    path("deficits/<int:pk>/approve/", views.DeficitApproveView.as_view(), name="deficit_approve"),
+    path("deficits/<int:pk>/return/", views.DeficitReturnView.as_view(), name="deficit_return"),
     path("year-end/adjustment/", views.AdjustmentView.as_view(), name="adjustment_year"),
 ]
 

@@ -48,8 +48,7 @@ def test_release_of_a_frozen_balance_is_applied_reviewed_and_approved(page, logi
         page.context.clear_cookies()
         login(username)
         page.goto(detail)
-        page.select_option("select[name=step]", step)
-        page.click("main table form button[type=submit]")
+        page.click(f"main table form[data-action={step}] button[type=submit]")
     assert ReleaseApplication.objects.get().status == "approved"
     account.refresh_from_db()
     assert account.frozen_amount == Decimal("687654.33")

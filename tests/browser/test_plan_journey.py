@@ -9,7 +9,7 @@ from funds.ledger.models import Account
 from funds.ledger.selectors import account_for
 from pooling.core.money import month_start, next_month
 from pooling.rules.models import PolicyRule
-from tests.settlement.test_plans_support import fund_fiscal_account, prepare_year
+from tests.factories.plans import fund_fiscal_account, prepare_year
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

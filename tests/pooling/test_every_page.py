@@ -88,6 +88,7 @@ def _crawl(client, start: str, limit: int) -> tuple[int, list[tuple[str, int]]]:
     return read, failures
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("city", ["jining", "zhengzhou"])
 def test_following_every_link_of_a_demo_city_never_meets_a_server_error(client, city):
     """The demo city with its people, collections, plans and spending, crawled as each of its

@@ -1,6 +1,6 @@
 """``python manage.py benchmark_ledger --postings N`` (PostgreSQL): build a ledger of N postings
 set-based, then measure batch posting through ``entries_post_batch``, an account statement
-page and a balance read (issue 3, "Done when").
+page and a balance read.
 
 The N postings are written by two INSERT … SELECT statements over ``generate_series`` (no
 per-row ORM) with correct running balances, in transactions of ``--chunk`` postings so memory
@@ -154,8 +154,17 @@ class Command(BaseCommand):
         entries: int,
         trusted: bool,
     ) -> int:
-        """Insert collections ``first``‥``last`` of ``entries`` (two postings each) with two
-        statements, then bring the account balances up to date with one UPDATE."""
+        """Insert collections ``first``‥``last`` of ``entries`` (two postings each) set-based,
+        in one transaction. Returns how many postings were written.
+
+        Steps: 1. for a trusted load, turn row triggers and foreign-key checks off for this
+        transaction only; 2. number the county income accounts with their tax-bureau
+        counterparty (``bench_pairs``) and give each entry a pair — every other entry the hot
+        account's — and a day spread over two years (``bench_entries``); 3. insert the
+        entries; 4. insert their postings, each ``balance_after`` the account's balance plus
+        a running sum; 5. add the postings to the accounts' balances in one UPDATE; 6. turn
+        the checks back on.
+        """
         pairs = list(
             Account.objects.filter(municipality_id=municipality_id, owner="county", kind="income")
             .order_by("pk")

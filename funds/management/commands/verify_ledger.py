@@ -1,5 +1,5 @@
 """``python manage.py verify_ledger``: recompute every balance from the postings, print what
-differs, exit non-zero on any difference (issue 3 item 5)."""
+differs, exit non-zero on any difference."""
 
 from django.core.management.base import BaseCommand, CommandError
 

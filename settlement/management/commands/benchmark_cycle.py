@@ -1,5 +1,5 @@
 """``python manage.py benchmark_cycle --insured N`` (PostgreSQL): the monthly cycle of a city of
-N insured people, measured in one run against the PostgreSQL floor and a naive loop (issue 9).
+N insured people, measured in one run against the PostgreSQL floor and a naive loop.
 
 1. **Population.** A dedicated municipality (slug ``benchmark``, code 379900, ``--counties``
    counties under unified collection and expenditure) gets N people set-based, with
@@ -42,9 +42,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.db.models import Max
 
-from enrollment.collection_files import services as collection_files_services
 from enrollment.collection_files.models import CollectionAllocation, CollectionBatch, CollectionRow
-from enrollment.contributions import assessment as contributions_assessment
+from enrollment.collection_files.services import collection_file_import
+from enrollment.contributions.assessment import assessment_amounts, assessment_parameters
 from enrollment.contributions.models import Assessment, ContributionBase
 from enrollment.people.models import EMPLOYER_SCOPES, EnrollmentEpisode
 from enrollment.people.validators import CREDIT_CODE_ALPHABET
@@ -53,12 +53,12 @@ from funds.booking.services import collection_batch_post, retiree_credits_post
 from funds.ledger.models import ClosedMonth
 from funds.ledger.services import accounts_open_for_municipality
 from pooling.accounts.models import Role, User
-from pooling.core.money import month_end
+from pooling.core.money import month_end, next_month
 from pooling.structure.demo import seed_structure
 from pooling.structure.models import County, Municipality, PoolingModel
 from pooling.structure.presets import CityPreset, UnitPreset
-from settlement.cycle import services as cycle_services
 from settlement.cycle.models import MonthlyCycle, StepName
+from settlement.cycle.services import cycle_start, cycle_step_run
 
 SLUG = "benchmark"
 CITY_CODE = "379900"
@@ -223,10 +223,6 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
 @dataclass
 class Step:
     name: str
@@ -376,21 +372,10 @@ class Command(BaseCommand):
 
     def _month(self, municipality: Municipality) -> datetime.date:
         """The month after the latest closed or started month (the first run: FIRST_MONTH)."""
-        latest = max(
-            filter(
-                None,
-                [
-                    ClosedMonth.objects.filter(municipality=municipality).aggregate(m=Max("month"))[
-                        "m"
-                    ],
-                    MonthlyCycle.objects.filter(municipality=municipality).aggregate(
-                        m=Max("month")
-                    )["m"],
-                ],
-            ),
-            default=None,
-        )
-        return FIRST_MONTH if latest is None else _next_month(latest)
+        closed = ClosedMonth.objects.filter(municipality=municipality).aggregate(m=Max("month"))
+        started = MonthlyCycle.objects.filter(municipality=municipality).aggregate(m=Max("month"))
+        latest = max(filter(None, [closed["m"], started["m"]]), default=None)
+        return FIRST_MONTH if latest is None else next_month(latest)
 
     def _population(
         self, municipality: Municipality, insured: int, counties: int, month: datetime.date
@@ -423,31 +408,7 @@ class Command(BaseCommand):
             existing = cursor.fetchone()[0]
             added = max(insured - existing, 0)
             if added:
-                cursor.execute(
-                    "CREATE TEMP TABLE benchmark_employers ON COMMIT DROP AS"
-                    " SELECT row_number() OVER (ORDER BY credit_code) - 1 AS number, id,"
-                    " county_id, unit_type FROM enrollment_employer"
-                    " WHERE municipality_id = %s AND credit_code LIKE %s",
-                    [municipality.pk, f"91{CITY_CODE}MA%"],
-                )
-                cursor.execute("CREATE UNIQUE INDEX ON benchmark_employers (number)")
-                cursor.execute("SELECT count(*) FROM benchmark_employers")
-                employers = cursor.fetchone()[0]
-                cursor.execute(
-                    PEOPLE_SQL,
-                    {
-                        "first": existing,
-                        "last": insured - 1,
-                        "employer_count": employers,
-                        "weights": _RESIDENT_WEIGHTS,
-                    },
-                )
-                cursor.execute(INSERT_PEOPLE_SQL, {"municipality": municipality.pk})
-                cursor.execute(INSERT_EPISODES_SQL, {"first_month": FIRST_MONTH})
-                cursor.execute(
-                    INSERT_BASES_SQL,
-                    {"year": FIRST_MONTH.year, "employer_scopes": tuple(sorted(EMPLOYER_SCOPES))},
-                )
+                self._people_insert(cursor, municipality, first=existing, last=insured - 1)
             if month.year != FIRST_MONTH.year:
                 cursor.execute(
                     CARRY_BASES_SQL, {"year": month.year, "municipality": municipality.pk}
@@ -463,15 +424,49 @@ class Command(BaseCommand):
                     ACTIVE_SET_SQL,
                     {"municipality": municipality.pk, "insured": insured, "last_month": last_month},
                 )
+        self._vacuum_people()
+        return added
+
+    @staticmethod
+    def _people_insert(cursor, municipality: Municipality, *, first: int, last: int) -> None:
+        """People ``first`` to ``last`` (by number) with their episodes and this year's
+        bases, spread over the benchmark's employers."""
+        cursor.execute(
+            "CREATE TEMP TABLE benchmark_employers ON COMMIT DROP AS"
+            " SELECT row_number() OVER (ORDER BY credit_code) - 1 AS number, id,"
+            " county_id, unit_type FROM enrollment_employer"
+            " WHERE municipality_id = %s AND credit_code LIKE %s",
+            [municipality.pk, f"91{CITY_CODE}MA%"],
+        )
+        cursor.execute("CREATE UNIQUE INDEX ON benchmark_employers (number)")
+        cursor.execute("SELECT count(*) FROM benchmark_employers")
+        employers = cursor.fetchone()[0]
+        cursor.execute(
+            PEOPLE_SQL,
+            {
+                "first": first,
+                "last": last,
+                "employer_count": employers,
+                "weights": _RESIDENT_WEIGHTS,
+            },
+        )
+        cursor.execute(INSERT_PEOPLE_SQL, {"municipality": municipality.pk})
+        cursor.execute(INSERT_EPISODES_SQL, {"first_month": FIRST_MONTH})
+        cursor.execute(
+            INSERT_BASES_SQL,
+            {"year": FIRST_MONTH.year, "employer_scopes": tuple(sorted(EMPLOYER_SCOPES))},
+        )
+
+    @staticmethod
+    def _vacuum_people() -> None:
+        """VACUUM, not only ANALYZE: a real city's people were written long ago. Without it the
+        first measured reader sets the hint bits of millions of fresh rows, and autovacuum
+        works through them while the naive loop and the cycle are timed. (Inside a
+        transaction, as under the test suite, VACUUM cannot run.)"""
+        verb = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
-            # VACUUM, not only ANALYZE: a real city's people were written long ago. Without it
-            # the first measured reader sets the hint bits of millions of fresh rows, and
-            # autovacuum works through them while the naive loop and the cycle are timed.
-            # (Inside a transaction, as under the test suite, VACUUM cannot run.)
-            verb = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
             for table in ("employer", "insuredperson", "enrollmentepisode", "contributionbase"):
                 cursor.execute(f"{verb} enrollment_{table}")
-        return added
 
     @staticmethod
     def _settle() -> None:
@@ -523,36 +518,9 @@ class Command(BaseCommand):
             episode = EnrollmentEpisode.objects.select_related("employer", "county", "person").get(
                 pk=episode_id
             )
-            base = ContributionBase.objects.filter(
-                person_id=episode.person_id, year=month.year
-            ).first()
-            if episode.scope in EMPLOYER_SCOPES and base is None:
+            assessment = self._naive_assessment(municipality, month, episode, parameters)
+            if assessment is None:
                 continue
-            if episode.county_id not in parameters:
-                parameters[episode.county_id] = contributions_assessment.assessment_parameters(
-                    municipality=municipality, county=episode.county, month=month
-                )
-            employer = episode.employer
-            amounts = contributions_assessment.assessment_amounts(
-                scope=episode.scope,
-                unit_type=employer.unit_type if employer else "",
-                employer_status=employer.status if employer else "",
-                has_employer=employer is not None,
-                yearly_wage=base.yearly_wage if base else 0,
-                parameters=parameters[episode.county_id],
-            )
-            assessment = Assessment(
-                municipality=municipality,
-                county_id=episode.county_id,
-                person_id=episode.person_id,
-                employer=employer,
-                episode=episode,
-                month=month,
-                scope=episode.scope,
-                unit_type=employer.unit_type if employer else "",
-                **amounts,
-            )
-            assessment.save()
             saved.append(assessment)
             figures.naive_rows_saved += 1 + self._naive_collect(
                 batch, number, episode, assessment, employer_rows
@@ -569,6 +537,45 @@ class Command(BaseCommand):
             f"Naive loop: {len(episode_ids):,} people in {figures.naive_seconds_sample:.2f} s "
             f"→ {figures.naive_seconds_extrapolated:,.0f} s extrapolated to {figures.insured:,}"
         )
+
+    @staticmethod
+    def _naive_assessment(
+        municipality: Municipality,
+        month: datetime.date,
+        episode: EnrollmentEpisode,
+        parameters: dict[int, dict],
+    ) -> Assessment | None:
+        """One person's assessment, read and saved one object at a time (``parameters``
+        caches each county's rules); None for an employee without a base."""
+        base = ContributionBase.objects.filter(person_id=episode.person_id, year=month.year).first()
+        if episode.scope in EMPLOYER_SCOPES and base is None:
+            return None
+        if episode.county_id not in parameters:
+            parameters[episode.county_id] = assessment_parameters(
+                municipality=municipality, county=episode.county, month=month
+            )
+        employer = episode.employer
+        amounts = assessment_amounts(
+            scope=episode.scope,
+            unit_type=employer.unit_type if employer else "",
+            employer_status=employer.status if employer else "",
+            has_employer=employer is not None,
+            yearly_wage=base.yearly_wage if base else 0,
+            parameters=parameters[episode.county_id],
+        )
+        assessment = Assessment(
+            municipality=municipality,
+            county_id=episode.county_id,
+            person_id=episode.person_id,
+            employer=employer,
+            episode=episode,
+            month=month,
+            scope=episode.scope,
+            unit_type=employer.unit_type if employer else "",
+            **amounts,
+        )
+        assessment.save()
+        return assessment
 
     @staticmethod
     def _naive_collect(
@@ -599,6 +606,7 @@ class Command(BaseCommand):
             return saves
         row = employer_rows.get(a.employer_id) if a.employer_id else None
         if row is None:
+            payer_code = episode.employer.credit_code if a.employer_id else episode.person.id_number
             row = CollectionRow(
                 batch=batch,
                 row_number=number + 1,
@@ -606,9 +614,7 @@ class Command(BaseCommand):
                 amount=0,
                 outcome=CollectionRow.Outcome.MATCHED,
                 county_id=a.county_id,
-                payer_code=episode.employer.credit_code
-                if a.employer_id
-                else episode.person.id_number,
+                payer_code=payer_code,
                 employer_id=a.employer_id,
                 person_id=None if a.employer_id else a.person_id,
             )
@@ -656,7 +662,7 @@ class Command(BaseCommand):
         return result
 
     def _run_step(self, cycle: MonthlyCycle, name: str, clerk: User):
-        outcome = cycle_services.cycle_step_run(cycle=cycle, name=name, actor=clerk)
+        outcome = cycle_step_run(cycle=cycle, name=name, actor=clerk)
         if outcome.status != "done":
             raise CommandError(f"Step {name} ended {outcome.status}: {outcome.error}")
         return outcome, outcome.count
@@ -665,8 +671,8 @@ class Command(BaseCommand):
         self, municipality: Municipality, month: datetime.date, clerk: User, figures: Figures
     ) -> None:
         self._say("Cycle:")
-        cycle, _created = cycle_services.cycle_start(
-            municipality=municipality, month=month, actor=clerk
+        cycle, _created = cycle_start(
+            municipality=municipality, month=month, actor=clerk, queue=False
         )
         step = self._run_step
         self._timed(figures, "assessment", lambda: step(cycle, StepName.ASSESSMENT, clerk))
@@ -721,7 +727,7 @@ class Command(BaseCommand):
         return content, content.count(b"\n") - 1
 
     def _import(self, municipality, month, content: bytes, clerk: User):
-        result = collection_files_services.collection_file_import(
+        result = collection_file_import(
             municipality=municipality,
             file_name=f"benchmark-{month:%Y-%m}.csv",
             content=content,

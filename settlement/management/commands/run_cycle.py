@@ -26,7 +26,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(error.messages[0]) from error
         cycle, created = services.cycle_start(
-            municipality=municipality, month=first_day, actor=None
+            municipality=municipality, month=first_day, actor=None, queue=False
         )
         self.stdout.write(f"{cycle} ({'new' if created else 'resumed'})")
         self.stdout.write(f"{'step':<22}{'status':<10}{'count':>10}{'amount':>20}")
