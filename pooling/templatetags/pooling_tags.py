@@ -1,15 +1,31 @@
 """Template helpers: capability checks and workflow actions for buttons, rule labels."""
 
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 
 from django import template
 
 from pooling.core import workflow
 from pooling.core.access import has_capability
+from pooling.core.money import round_money
 from pooling.core.workflow import Transition
 from pooling.rules.catalogue import RULES
 
 register = template.Library()
+
+
+@register.filter
+def money(value) -> str:
+    """An amount as money reads in every language: ``9,000,000.00`` — thousands separated,
+    two decimals, half-up (``pooling.core.money.round_money``); blank for no value. Django's
+    Chinese locale has no thousands separator, so this never goes through the locale."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = round_money(Decimal(str(value)))
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)
+    return f"{amount:,.2f}"
 
 
 @register.filter
