@@ -15,10 +15,10 @@ from funds.history.serializers import (
     HistoricalBalanceSerializer,
     ReleaseApplicationSerializer,
     ReleaseInputSerializer,
-    ReturnInputSerializer,
     TimeDepositSerializer,
 )
 from pooling.core.api import scoped_input
+from pooling.core.serializers import ReturnInputSerializer
 from pooling.structure.selectors import counties_for
 
 VIEW = "funds.view_history"

@@ -94,11 +94,3 @@ class HistoricalBalanceForm(forms.Form):
 class ReleaseForm(forms.Form):
     amount = _money(_("Amount to release (yuan)"), min_value=Decimal("0.01"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ReturnForm(forms.Form):
-    """Returning an application: the reason is required."""
-
-    reason = forms.CharField(
-        label=_("Reason for returning"), widget=forms.Textarea(attrs={"rows": 2})
-    )

@@ -97,7 +97,3 @@ class ReleaseInputSerializer(serializers.Serializer):
     balance = serializers.PrimaryKeyRelatedField(queryset=HistoricalBalance.objects.none())
     amount = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0.01"))
     reason = serializers.CharField()
-
-
-class ReturnInputSerializer(serializers.Serializer):
-    reason = serializers.CharField()

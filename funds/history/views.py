@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from funds.history import selectors, services
-from funds.history.forms import HistoricalBalanceForm, ReleaseForm, ReturnForm
+from funds.history.forms import HistoricalBalanceForm, ReleaseForm
 from funds.history.models import RELEASE_WORKFLOW, HistoricalBalance, ReleaseApplication
+from pooling.core.forms import ReturnForm
 from pooling.core.views import CapabilityRequiredMixin, ServiceFormView, TransitionView
 from pooling.core.workflow import Transition
 from pooling.structure.selectors import counties_for

@@ -31,3 +31,13 @@ class MonthField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return parse_month(value) if value else None
+
+
+class ReturnForm(forms.Form):
+    """Returning a plan or an application to whoever submitted it: the reason is required."""
+
+    reason = forms.CharField(
+        label=_("Reason for returning"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

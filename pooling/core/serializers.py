@@ -1,4 +1,5 @@
-"""Serializer fields every app's API shares: a county id resolved within the user's scope."""
+"""Serializers every app's API shares: a county id resolved within the user's scope, and the
+reason of a workflow step that returns something to whoever submitted it."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -19,3 +20,12 @@ class ScopedCountyField(serializers.IntegerField):
         if county is None:
             self.fail("no_such_county")
         return county
+
+
+RETURN_REASON_MAX_LENGTH = 300
+
+
+class ReturnInputSerializer(serializers.Serializer):
+    """Returning a plan or an application to whoever submitted it: the reason is required."""
+
+    reason = serializers.CharField(max_length=RETURN_REASON_MAX_LENGTH)

@@ -8,6 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from pooling.core.serializers import ReturnInputSerializer
 from pooling.core.workflow import Workflow
 from settlement.plans import selectors, services
 from settlement.plans.filters import AnnualPlanFilter, CityMonthlyPlanFilter, UsagePlanFilter
@@ -17,7 +18,6 @@ from settlement.plans.serializers import (
     AnnualPlanSubmitSerializer,
     CityMonthlyPlanSerializer,
     ConsolidateInputSerializer,
-    ReturnInputSerializer,
     UsagePlanSerializer,
     UsagePlanSubmitSerializer,
 )

@@ -77,10 +77,6 @@ class UsagePlanForm(_PlanForm):
     line_formset = forms.formset_factory(UsagePlanLineForm, extra=4, max_num=20)
 
 
-class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for return"), max_length=300)
-
-
 class ConsolidationForm(forms.Form):
     """The month the consolidation page shows, posted back by its button."""
 

@@ -130,10 +130,6 @@ class UsagePlanSubmitSerializer(_PlanSubmitSerializer):
     lines = UsagePlanLineInputSerializer(many=True, allow_empty=False)
 
 
-class ReturnInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300)
-
-
 class ConsolidateInputSerializer(serializers.Serializer):
     month = MonthInputField()
 

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
 from funds.budgets.selectors import quotas_for
+from pooling.core.forms import ReturnForm
 from pooling.core.money import month_start, next_month
 from pooling.core.views import CapabilityRequiredMixin, ServiceFormView, TransitionView
 from settlement.plans import selectors, services
-from settlement.plans.forms import AnnualPlanForm, ConsolidationForm, ReturnForm, UsagePlanForm
+from settlement.plans.forms import AnnualPlanForm, ConsolidationForm, UsagePlanForm
 from settlement.plans.models import (
     ANNUAL_PLAN_WORKFLOW,
     CITY_PLAN_WORKFLOW,

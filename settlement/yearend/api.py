@@ -11,8 +11,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from funds.history.serializers import ReturnInputSerializer
 from pooling.core.api import scoped_input, user_municipality
+from pooling.core.serializers import ReturnInputSerializer
 from pooling.structure.selectors import counties_for
 from settlement.yearend import selectors, services
 from settlement.yearend.models import DEFICIT_WORKFLOW, AdjustmentYear

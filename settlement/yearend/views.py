@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from funds.history.forms import ReturnForm
 from pooling.core.api import user_municipality
+from pooling.core.forms import ReturnForm
 from pooling.core.money import ZERO
 from pooling.core.views import CapabilityRequiredMixin, ServiceFormView, TransitionView
 from pooling.core.workflow import Transition
