@@ -6,7 +6,6 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from enrollment.collection_files.demo import demo_collection_file
 from enrollment.collection_files.services import collection_file_import
@@ -16,8 +15,7 @@ from enrollment.people.models import Employer, EnrollmentEpisode, InsuredPerson,
 from enrollment.people.services import status_on_enrollment
 from enrollment.people.validators import credit_code_check_character, resident_id_check_character
 from pooling.accounts.models import Role, User
-from pooling.core.money import month_start
-from pooling.structure.demo import DemoOptions, register_seeder
+from pooling.structure.demo import DemoOptions, demo_month, register_seeder
 from pooling.structure.models import Municipality
 
 BATCH_SIZE = 5000
@@ -169,7 +167,7 @@ def _demo_people_create(
 def seed_enrollment(
     municipality: Municipality, options: DemoOptions, log: Callable[[str], None]
 ) -> None:
-    month = month_start(timezone.localdate())
+    month = demo_month()
     added = demo_population_create(
         municipality=municipality,
         insured=options.insured,

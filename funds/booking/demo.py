@@ -1,13 +1,12 @@
 """Demo bookings: the demo month's collection batches and retiree credits posted to the
-ledger."""
+ledger, in the demo month (``pooling.structure.demo.demo_month``: last month)."""
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from funds.booking import selectors, services
 from pooling.accounts.models import Role, User
-from pooling.core.money import month_start
-from pooling.structure.demo import DemoOptions, register_seeder
+from pooling.core.money import month_end
+from pooling.structure.demo import DemoOptions, demo_month, register_seeder
 from pooling.structure.models import Municipality
 
 
@@ -16,14 +15,13 @@ def seed_collections(municipality: Municipality, options: DemoOptions, log) -> N
     enrollment seeder imported them). A second run finds nothing ready and nothing uncredited,
     so it adds nothing."""
     clerk = User.objects.filter(municipality=municipality, role=Role.AGENCY_CLERK).first()
+    month = demo_month()
     posted = 0
     for batch in selectors.collection_batches_ready(municipality=municipality):
-        posted += len(services.collection_batch_post(batch=batch, actor=clerk))
+        posted += len(services.collection_batch_post(batch=batch, actor=clerk, on=month_end(month)))
     log(f"Posted {posted} collection entries")
     try:
-        credits = services.retiree_credits_post(
-            municipality=municipality, month=month_start(timezone.localdate()), actor=clerk
-        )
+        credits = services.retiree_credits_post(municipality=municipality, month=month, actor=clerk)
     except ValidationError as error:
         # A unit with retirees but no pooled-fund income this month cannot fund their credits
         # (the ledger refuses an overdrawn income account); the demo goes on without them.

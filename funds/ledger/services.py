@@ -46,7 +46,7 @@ from funds.ledger.models import (
 from funds.ledger.selectors import ledger_verify
 from pooling.accounts.models import User
 from pooling.core.audit import audit_record
-from pooling.core.money import MoneyField, month_start, round_money
+from pooling.core.money import MoneyField, month_start, round_money, validate_month_ended
 from pooling.structure.models import County, Municipality
 
 # Rows per INSERT when writing postings; large batches stay within parameter limits.
@@ -833,13 +833,15 @@ def month_close(
 
     The municipality row is locked first, so a close waits for postings in flight (their
     entries hold the row through the foreign key) and postings started later see the close.
-    A month is closed once; closing it again is refused.
+    A month is closed once; closing it again is refused, and so is closing it before its
+    last day (``validate_month_ended``): a closed month is closed for good.
     """
     if month.day != 1:
         raise ValidationError(
             {"month": _("A month is given as its first day, not %(month)s.")},
             params={"month": month.isoformat()},
         )
+    validate_month_ended(month)
     Municipality.objects.select_for_update().get(pk=municipality.pk)
     closed, created = ClosedMonth.objects.get_or_create(
         municipality=municipality, month=month, defaults={"closed_by": actor}

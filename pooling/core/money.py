@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 FEN = Decimal("0.01")
@@ -55,6 +56,37 @@ def next_month(month: datetime.date) -> datetime.date:
 def month_end(month: datetime.date) -> datetime.date:
     """The last day of ``month``."""
     return next_month(month) - datetime.timedelta(days=1)
+
+
+def month_has_ended(month: datetime.date, *, today: datetime.date | None = None) -> bool:
+    """Whether ``month`` may be run and closed: today (Asia/Shanghai, the project's
+    ``TIME_ZONE``) is its last day or later. The month-end cycle starts on the last day's
+    evening, so the last day itself counts."""
+    return (today or timezone.localdate()) >= month_end(month)
+
+
+def validate_month_ended(month: datetime.date) -> None:
+    """Refuse to run or close ``month`` before its last day (a closed month is closed for
+    good, and a cycle run early would remit money that belongs to the current month)."""
+    today = timezone.localdate()
+    if not month_has_ended(month, today=today):
+        raise ValidationError(
+            {
+                "month": ValidationError(
+                    _(
+                        "%(month)s has not ended: its cycle may start and it may close only "
+                        "on or after its last day, %(last_day)s (Beijing time); today is "
+                        "%(today)s."
+                    ),
+                    code="month_not_ended",
+                    params={
+                        "month": month.strftime("%Y-%m"),
+                        "last_day": month_end(month).isoformat(),
+                        "today": today.isoformat(),
+                    },
+                )
+            }
+        )
 
 
 _MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")

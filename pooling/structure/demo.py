@@ -5,6 +5,7 @@
 it. Every seeder must be idempotent: running the demo twice changes nothing.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -12,9 +13,11 @@ from importlib import import_module
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from pooling.accounts.models import Role, User
 from pooling.core.features import feature_modules
+from pooling.core.money import month_start
 from pooling.rules import services as rules_services
 from pooling.rules.catalogue import RULES
 from pooling.rules.models import PolicyRule
@@ -33,6 +36,14 @@ from pooling.structure.presets import CITIES, DEMO_PASSWORD, CityPreset
 class DemoOptions:
     city: str
     insured: int
+
+
+def demo_month() -> datetime.date:
+    """The month the demo collects, remits and closes: the last month that has ended. A month's
+    cycle may start only on its last day (``pooling.core.money.month_has_ended``), so the demo
+    runs last month's whole cycle and never leaves the current month's cycle half run; the
+    current month is where the demo's spending happens."""
+    return month_start(month_start(timezone.localdate()) - datetime.timedelta(days=1))
 
 
 Seeder = Callable[[Municipality, DemoOptions, Callable[[str], None]], None]

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from pooling.core.forms import MonthField
+from pooling.core.money import validate_month_ended
 
 
 class CycleStartForm(forms.Form):
@@ -22,6 +23,16 @@ class CycleStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         if asking:
             del self.fields["confirm"]
+
+    def clean_month(self):
+        """A month whose last day has not come cannot be run (``cycle_start`` refuses it
+        too); saying so before the confirmation spares the user a step."""
+        month = self.cleaned_data["month"]
+        try:
+            validate_month_ended(month)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["month"]) from error
+        return month
 
     @classmethod
     def confirmation(cls, month) -> "CycleStartForm":

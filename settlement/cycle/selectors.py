@@ -1,9 +1,11 @@
 """Reads of the monthly cycle shared by pages and the API."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from pooling.accounts.models import User
 from pooling.core.access import scope_queryset
+from pooling.core.money import month_end, month_has_ended
 from settlement.cycle.models import MonthlyCycle, RemittanceLine
 from settlement.cycle.services import step_progress
 
@@ -56,4 +58,39 @@ def cycle_progress(*, cycle: MonthlyCycle) -> dict:
         "status": cycle.status,
         "percent": round(100 * finished / len(steps)) if steps else 0,
         "steps": steps,
+        "waiting": cycle_waiting_reason(cycle=cycle, steps=steps),
+    }
+
+
+def cycle_waiting_reason(*, cycle: MonthlyCycle, steps: list[dict]) -> str:
+    """Why an unfinished cycle is not moving and what unblocks it ("" when it is completed
+    or a step is running right now), for the cycle page and the progress API."""
+    if cycle.status == MonthlyCycle.Status.COMPLETED:
+        return ""
+    if not month_has_ended(cycle.month):
+        return _(
+            "%(month)s has not ended: its steps wait until its last day, %(last_day)s. The "
+            "month-end schedule starts the cycle that evening; from that day on a failed step "
+            "may also be run again here."
+        ) % {"month": cycle.month.strftime("%Y-%m"), "last_day": month_end(cycle.month)}
+    failed = next((step for step in steps if step["status"] == "failed"), None)
+    if failed is not None:
+        return _(
+            "The step “%(step)s” failed and the steps after it wait: remove the cause shown "
+            "in its row, then press “Run again” on that step."
+        ) % {"step": failed["label"]}
+    if any(step["running"] for step in steps):
+        return ""
+    waiting = next((step for step in steps if step["status"] != "done"), None)
+    if waiting is None:
+        return ""
+    return _(
+        "The step “%(step)s” is queued for the background worker. If it does not start "
+        "within a few minutes no worker is running: start the Celery worker, or run "
+        "“python manage.py run_cycle --city %(city)s --month %(month)s”, which resumes the "
+        "cycle at this step."
+    ) % {
+        "step": waiting["label"],
+        "city": cycle.municipality.slug,
+        "month": cycle.month.strftime("%Y-%m"),
     }

@@ -48,7 +48,12 @@ from funds.ledger.models import Account, ClosedMonth, FundType, JournalEntry
 from funds.ledger.services import EntrySpec, PostingLine, entries_post_batch, month_close
 from pooling.accounts.models import User
 from pooling.core.audit import audit_record
-from pooling.core.money import month_end, round_money, validate_month_start
+from pooling.core.money import (
+    month_end,
+    round_money,
+    validate_month_ended,
+    validate_month_start,
+)
 from pooling.rules.selectors import rule_value
 from pooling.structure.models import County, Municipality, PoolingModel
 from pooling.structure.selectors import pooling_model_for
@@ -118,8 +123,13 @@ def cycle_start(
     the demo, the benchmark). Two triggers at once both get the same cycle: the unique
     constraint decides who created it (``get_or_create`` retries the read on the loser's
     IntegrityError).
+
+    A month's cycle may start only on or after the month's last day (Asia/Shanghai): its steps
+    remit the month's revenue and close the month for good, so an earlier start is refused
+    (``validate_month_ended``) and no cycle is created.
     """
     validate_month_start(month)
+    validate_month_ended(month)
     cycle, created = MonthlyCycle.objects.get_or_create(
         municipality=municipality, month=month, defaults={"started_by": actor}
     )
@@ -196,7 +206,10 @@ def cycle_step_run(*, cycle: MonthlyCycle, name: str, actor: User | None) -> Ste
 
 def _run_locked(cycle: MonthlyCycle, step: CycleStep, actor: User | None, started) -> bool:
     """Do the step's work and mark it done in one transaction holding the step row locked.
-    False (nothing done) when another worker holds the lock or the step is done already."""
+    False (nothing done) when another worker holds the lock or the step is done already.
+    A cycle of a month that has not ended (one created before starting early was refused)
+    fails here with the reason, before any work."""
+    validate_month_ended(cycle.month)
     runner = _RUNNERS[step.name]
     if step.name == StepName.ASSESSMENT:
         # The assessment service owns its (durable) transaction and is idempotent itself.

@@ -1,6 +1,6 @@
 """Demo data of the usage-plan cycle: the demo year's budget of the employee pooled fund,
 county quotas, and approved annual plans of the two demo counties; then one plan month run
-through allocation, so the demo ledger has spending."""
+through allocation on last month's revenue, so the demo ledger has spending."""
 
 from decimal import Decimal
 
@@ -17,10 +17,10 @@ from funds.budgets.services import (
 from funds.ledger.models import FundType
 from pooling.accounts.models import Role, User
 from pooling.core.money import month_start
-from pooling.structure.demo import DemoOptions, register_seeder
+from pooling.structure.demo import DemoOptions, demo_month, register_seeder
 from pooling.structure.models import Municipality
-from settlement.cycle.models import CycleStep, StepName
-from settlement.cycle.services import cycle_start, cycle_step_run
+from settlement.cycle.models import CycleStep
+from settlement.cycle.services import cycle_run_all, cycle_start
 from settlement.plans.models import AnnualPlan
 from settlement.plans.services import (
     PlanLineInput,
@@ -76,32 +76,28 @@ register_seeder(50, "budgets and annual plans", seed_plans)
 
 
 def seed_spending_month(municipality: Municipality, options: DemoOptions, log) -> None:
-    """Put spending in the demo ledger: the current month's cycle runs up to
-    the fiscal transfer (the zero-balance check and the close wait for the month's end), so the
-    month's collections reach the pools; then one usage-plan month runs through allocation
-    (``settlement.simulation``) for the demo counties, so the benefits seeder that follows can
-    pay its statements. Running it again finds every step done and books nothing."""
+    """Put spending in the demo ledger: the demo month's (last month's) cycle runs to the
+    month close, so that month's collections reach the pools and no cycle is left half run
+    (a month's cycle may start only on its last day); then this month's usage plan runs
+    through allocation on that revenue (``settlement.simulation``) for the demo counties, so
+    the benefits seeder that follows can pay its statements. Running it again finds the cycle
+    completed and the plan month allocated, and books nothing."""
+    revenue_month = demo_month()
     month = month_start(timezone.localdate())
     personas = personas_for(municipality, create_officers=False)
     cycle, _created = cycle_start(
-        municipality=municipality, month=month, actor=personas.clerk, queue=False
+        municipality=municipality, month=revenue_month, actor=personas.clerk, queue=False
     )
-    for name in (
-        StepName.ASSESSMENT,
-        StepName.COLLECTIONS_CUTOFF,
-        StepName.REMITTANCE,
-        StepName.FISCAL_TRANSFER,
-    ):
-        outcome = cycle_step_run(cycle=cycle, name=name, actor=personas.clerk)
+    for outcome in cycle_run_all(cycle=cycle, actor=personas.clerk):
         if outcome.status != CycleStep.Status.DONE:
-            log(f"Cycle step {name} not done: {outcome.error}")
+            log(f"Cycle step {outcome.name} not done: {outcome.error}")
             return
     result = MonthResult(month=month)
     try:
         received = simulation_plan_month(
             municipality=municipality,
             month=month,
-            revenue_month=month,
+            revenue_month=revenue_month,
             personas=personas,
             result=result,
         )

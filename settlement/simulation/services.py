@@ -56,7 +56,7 @@ from funds.ledger.selectors import account_for, ledger_verify
 from funds.ledger.services import accounts_open_for_municipality
 from funds.reports.selectors import county_year_results, final_accounts_check, line_totals
 from pooling.accounts.models import Role, User
-from pooling.core.money import round_money
+from pooling.core.money import month_has_ended, round_money
 from pooling.structure.models import County, Municipality, PoolingModel
 from pooling.structure.selectors import pooling_model_for
 from settlement.benefits.models import BenefitStatement
@@ -611,7 +611,16 @@ def simulation_year_run(
     """Enroll ``insured`` people, run the twelve months of ``year`` (``simulation_month_run``),
     the year end, then check: the ledger verifies, every entity's final accounts balance, the
     premiums booked equal the assessments paid, and the benefits booked equal the statements
-    paid. A rerun of the same year books nothing and checks again."""
+    paid. A rerun of the same year books nothing and checks again.
+
+    Only a year that has ended: December's cycle may start only on 31 December and the year
+    end only after December is closed, so a year still running is refused before anything
+    is booked."""
+    if not month_has_ended(datetime.date(year, 12, 1)):
+        raise SimulationError(
+            f"{year} has not ended: the simulation runs a past year only (December's cycle "
+            f"may start on {year}-12-31)."
+        )
     accounts_open_for_municipality(municipality=municipality, actor=None)
     january = datetime.date(year, 1, 1)
     added = demo_population_create(

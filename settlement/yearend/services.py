@@ -50,9 +50,9 @@ county finance, split by how well the tier met its targets. Where the document i
   the county share (``selectors.county_share_for``: the more a county falls short of its
   targets, the more its own finance bears), rounded half-up to the fen; the city pays the
   rest, so the two add up exactly. The city level's gap is borne wholly by city finance.
-- **Dates.** The entries post in December of the year if that month is open, else in the
-  first open month after it; the month is fixed at the first run, so a rerun replays the
-  same entries.
+- **Dates.** The year end runs only once December is closed (``year_end_validate``), so
+  the entries post in the first open month after December; the month is fixed at the first
+  run, so a rerun replays the same entries.
 - **Runs.** Contributions are booked once per year, the waterfall once per year after them;
   a rerun changes nothing (each step is recorded, and every entry has an idempotency key). A
   failure (e.g. a fiscal special account that cannot pay its contribution) rolls back the
@@ -105,6 +105,27 @@ from settlement.yearend.selectors import (
 # Deficit subsidies (N 三(四)6, J 二(五)2) ------------------------------------------------------
 
 
+def year_end_validate(*, municipality: Municipality, year: int) -> None:
+    """Refuse a year end (a deficit application, the adjustment fund) of a year whose
+    December is not closed: until the last month of the year is closed its results may still
+    change, and a year-end entry locks them. December closes with its monthly cycle, which
+    may start only on 31 December (``settlement.cycle.services.cycle_start``)."""
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
+    december = datetime.date(year, 12, 1)
+    if not ClosedMonth.objects.filter(municipality=municipality, month=december).exists():
+        raise ValidationError(
+            {
+                "year": _(
+                    "The year end of %(year)s waits for December %(year)s to close: the "
+                    "year's results are final only then. Run December's monthly cycle (it "
+                    "may start on %(year)s-12-31) and try again."
+                )
+                % {"year": year}
+            }
+        )
+
+
 def _validate_attachment(upload) -> None:
     """A written application: a document of an allowed type, not empty, at most 10 MB."""
     name = (getattr(upload, "name", "") or "").lower()
@@ -134,6 +155,7 @@ def deficit_apply(
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for the application.")})
     _validate_attachment(attachment)
+    year_end_validate(municipality=county.municipality, year=year)
     result = county_year_result(county=county, fund=fund_type, year=year)
     if result.deficit <= 0:
         raise ValidationError(
@@ -361,10 +383,7 @@ def _posting_month(municipality: Municipality, year: int) -> datetime.date:
 
 def _year_record(municipality: Municipality, year: int) -> AdjustmentYear:
     """The year's record, locked; created with its posting month on the first run."""
-    if not 2000 <= year <= 2100:
-        raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
-    if year >= timezone.localdate().year + 1:
-        raise ValidationError({"year": _("The year %(year)s has not ended yet.") % {"year": year}})
+    year_end_validate(municipality=municipality, year=year)
     month = _posting_month(municipality, year)
     effective = datetime.date(year, 12, 31) if month.year == year else month
     record, _created = AdjustmentYear.objects.get_or_create(

@@ -8,7 +8,7 @@ from enrollment.people.models import EnrollmentEpisode, InsuredPerson, Scheme, S
 from enrollment.people.validators import resident_id_check_character
 from funds.ledger.models import Account
 from funds.ledger.selectors import account_for
-from funds.ledger.services import PostingLine, entry_post
+from funds.ledger.services import PostingLine, entry_post, month_close
 from settlement.targets.services import county_target_set
 
 YEAR = 2025
@@ -132,3 +132,9 @@ def set_targets(city, code, actor, *, enrollment, collection, revenue, expenditu
 
 def balance(city, code, kind, fund=POOLED, owner=None):
     return account(city, code, kind, fund, owner).balance
+
+
+def close_december(city, year=YEAR):
+    """Close December of ``year``: a year end runs only after it
+    (``settlement.yearend.services.year_end_validate``)."""
+    return month_close(municipality=city, month=datetime.date(year, 12, 1), actor=None)

@@ -25,9 +25,12 @@ class Command(BaseCommand):
             first_day = parse_month(month)
         except ValidationError as error:
             raise CommandError(error.messages[0]) from error
-        cycle, created = services.cycle_start(
-            municipality=municipality, month=first_day, actor=None, queue=False
-        )
+        try:
+            cycle, created = services.cycle_start(
+                municipality=municipality, month=first_day, actor=None, queue=False
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(f"{cycle} ({'new' if created else 'resumed'})")
         self.stdout.write(f"{'step':<22}{'status':<10}{'count':>10}{'amount':>20}")
         outcomes = services.cycle_run_all(cycle=cycle, actor=None)

@@ -1,8 +1,9 @@
-"""``python manage.py simulate_year --city jining --year 2026 [--insured 300]`` runs a whole
+"""``python manage.py simulate_year --city jining --year 2025 [--insured 300]`` runs a whole
 year through the product's services (``settlement.simulation``): the city structure, a small
 population, twelve months of assessment, collections, usage plans, benefits and the monthly
 cycle, then the year end and the checks. It prints a summary table and exits non-zero when a
-step or a check fails. Running it again for the same year books nothing and checks again."""
+step or a check fails. Running it again for the same year books nothing and checks again.
+Only a year that has ended can be simulated."""
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 

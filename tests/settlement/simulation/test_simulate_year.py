@@ -4,9 +4,11 @@ benefits equal the statements paid, and a rerun books nothing."""
 
 import datetime
 import io
+import zoneinfo
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
@@ -20,6 +22,16 @@ from settlement.cycle.models import MonthlyCycle
 from settlement.plans.models import CityMonthlyPlan
 
 JAN, DEC = datetime.date(2026, 1, 1), datetime.date(2026, 12, 1)
+
+
+@pytest.fixture(autouse=True)
+def _after_2026():
+    """2026 is simulated as a past year (its December's cycle may start only on 31 December
+    2026, its year end only after that): the clock stands in January 2027."""
+    with time_machine.travel(
+        datetime.datetime(2027, 1, 15, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    ):
+        yield
 
 
 @pytest.mark.slow

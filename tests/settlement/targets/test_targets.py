@@ -16,7 +16,16 @@ from settlement.targets.models import CountyTarget
 from settlement.targets.selectors import completion_of, target_assessments
 from settlement.targets.services import county_target_set
 from settlement.yearend.models import AdjustmentContribution, AdjustmentYear
-from tests.factories.yearend import GONGYI, JINSHUI, YEAR, ZHONGMU, enrol, set_targets, tier_year
+from tests.factories.yearend import (
+    GONGYI,
+    JINSHUI,
+    YEAR,
+    ZHONGMU,
+    close_december,
+    enrol,
+    set_targets,
+    tier_year,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -52,6 +61,7 @@ def year_with_targets(city):
         revenue="1000.00",
         expenditure="1500.00",
     )
+    close_december(city)  # the year end runs only after December is closed
     return city
 
 
@@ -394,4 +404,4 @@ def test_adjustment_api_runs_and_scopes(year_with_targets, api_for):
     [record] = own["results"]
     assert record["contributions"] == [] and record["covers"] == []  # 金水区 had nothing
     assert JINSHUI not in {row["county_code"] for row in body["contributions"]}
-    assert datetime.date.fromisoformat(record["posting_month"]) == datetime.date(YEAR, 12, 1)
+    assert datetime.date.fromisoformat(record["posting_month"]) == datetime.date(YEAR + 1, 1, 1)

@@ -22,6 +22,7 @@ from tests.factories.yearend import (
     ZHONGMU,
     account,
     balance,
+    close_december,
     enrol,
     post,
     set_targets,
@@ -37,6 +38,12 @@ def clerk(zhengzhou_city):
 @pytest.fixture
 def bureau(zhengzhou_city):
     return User.objects.get(username="zhengzhou_bureau")
+
+
+@pytest.fixture(autouse=True)
+def _december_closed(zhengzhou_city):
+    """The year end runs only after December is closed; these tests' tiers are Zhengzhou's."""
+    close_december(zhengzhou_city)
 
 
 @pytest.fixture
@@ -78,8 +85,9 @@ def test_contributions_are_ten_percent_per_source_and_fund(zhengzhou_city, clerk
     contribution = AdjustmentContribution.objects.get(county__code=ZHONGMU)
     assert contribution.entry.kind == JournalEntry.Kind.ADJUSTMENT
     assert "中牟县" in contribution.entry.source_label
-    assert contribution.entry.month == datetime.date(YEAR, 12, 1)
-    assert contribution.entry.effective_date == datetime.date(YEAR, 12, 31)
+    # December is closed before any year end: the entries post in the next open month.
+    assert contribution.entry.month == datetime.date(YEAR + 1, 1, 1)
+    assert contribution.entry.effective_date == datetime.date(YEAR + 1, 1, 1)
 
 
 def test_maternity_of_a_district_remitting_to_the_city_is_paid_from_the_city_account(
@@ -232,18 +240,18 @@ def test_running_the_year_twice_changes_nothing(deficit_year, clerk):
     assert again.deficits_total == Decimal("900.00")
 
 
-def test_closed_december_posts_in_the_first_open_month_and_reruns_the_same(deficit_year, clerk):
-    month_close(municipality=deficit_year, month=datetime.date(YEAR, 12, 1), actor=clerk)
+def test_the_year_end_posts_in_the_first_open_month_after_december(deficit_year, clerk):
+    month_close(municipality=deficit_year, month=datetime.date(YEAR + 1, 1, 1), actor=clerk)
 
     adjustment_year_run(municipality=deficit_year, year=YEAR, actor=clerk)
 
     record = AdjustmentYear.objects.get()
-    assert record.posting_month == datetime.date(YEAR + 1, 1, 1)
+    assert record.posting_month == datetime.date(YEAR + 1, 2, 1)
     assert set(
         JournalEntry.objects.filter(idempotency_key__startswith="adjustment:").values_list(
             "month", flat=True
         )
-    ) == {datetime.date(YEAR + 1, 1, 1)}
+    ) == {datetime.date(YEAR + 1, 2, 1)}
 
 
 def test_a_run_that_fails_half_way_leaves_the_ledger_as_it_was_and_can_run_again(

@@ -1,9 +1,11 @@
 """Year results and deficit subsidies (N 三(四)6) with pre-accession risk (J 二(五)2)."""
 
 import datetime
+import zoneinfo
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -14,15 +16,26 @@ from funds.ledger.selectors import account_for
 from funds.ledger.services import PostingLine, entry_post
 from funds.reports.selectors import county_year_results
 from settlement.yearend import selectors, services
+from tests.factories.yearend import close_december
 
 POOLED = "310100"
 D = Decimal
 TODAY = datetime.date(2027, 2, 10)
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _after_2026(ledger):
+    """These tests apply for 2026's deficits: a year end runs only after the year's December
+    is closed, so the clock stands in February 2027 and December 2026 is closed."""
+    with time_machine.travel(datetime.datetime(2027, 2, 10, 10, 0, tzinfo=SHANGHAI)):
+        close_december(ledger, 2026)
+        yield
 
 
 def _fund():
