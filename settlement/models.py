@@ -18,6 +18,7 @@ from settlement.targets.models import CountyTarget  # noqa: F401
 from settlement.yearend.models import (  # noqa: F401
     AdjustmentContribution,
     AdjustmentYear,
+    CoveredDeficit,
     DeficitApplication,
     DeficitCover,
 )

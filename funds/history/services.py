@@ -56,7 +56,8 @@ from pooling.core.audit import audit_record
 from pooling.core.money import ZERO, month_start, round_money
 from pooling.core.workflow import workflow_for
 from pooling.rules.selectors import rule_value
-from pooling.structure.models import County, Municipality
+from pooling.structure.models import County, Municipality, PoolingModel
+from pooling.structure.selectors import pooling_model_for
 
 
 @dataclass(frozen=True)
@@ -133,8 +134,22 @@ def _check_registration(
     demand_deposit: Decimal,
     deposits: list[DepositInput],
 ) -> None:
-    """Refuse a negative demand deposit, a time deposit without amount or bank or maturing by
-    the cut-over date, and a second balance of the same county and fund."""
+    """Refuse a county not under unified collection and expenditure the day after the
+    cut-over (the 30/70 split is that model's, N 三(四)5; a tiered county keeps its own
+    balance, J 二(五)2), a negative demand deposit, a time deposit without amount or bank or
+    maturing by the cut-over date, and a second balance of the same county and fund."""
+    period = pooling_model_for(county=county, month=cutover_date + datetime.timedelta(days=1))
+    if period is None or period.model != PoolingModel.UNIFIED:
+        _refuse(
+            "county",
+            _(
+                "The historical balance is split 30/70 only under unified collection and "
+                "expenditure (N 三(四)5); %(county)s is not under that model after the "
+                "cut-over date %(date)s."
+            ),
+            county=county.name,
+            date=cutover_date.isoformat(),
+        )
     if demand_deposit is None or demand_deposit < 0:
         _refuse("demand_deposit", _("The demand deposit cannot be negative."))
     for deposit in deposits:

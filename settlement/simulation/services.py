@@ -85,7 +85,6 @@ from settlement.plans.services import (
     usage_plan_submit,
 )
 from settlement.yearend.models import DeficitApplication
-from settlement.yearend.selectors import tiers_under_adjustment
 from settlement.yearend.services import (
     adjustment_year_run,
     deficit_apply,
@@ -545,20 +544,23 @@ def _historical_balance_ensure(municipality: Municipality, year: int, personas: 
 
 
 def _deficit_subsidies(municipality: Municipality, year: int, personas: Personas) -> str:
-    """N 三(四)6: every county outside the adjustment-fund model that closed ``year`` in
+    """N 三(四)6: every county under unified collection and expenditure that closed ``year`` in
     deficit applies in writing, the agency reviews and the bureau approves; approval books the
     subsidy (history first, then city fund and county government). Booked in January of the
     next year, the first month the closed year leaves open. A county with an application
     already open or approved is left as it is, so a rerun books nothing."""
-    waterfall = {
-        county.pk for county in tiers_under_adjustment(municipality=municipality, year=year)
+    unified = {
+        county.pk
+        for county in municipality.counties.all()
+        if (period := pooling_model_for(county=county, month=datetime.date(year, 12, 31)))
+        and period.model == PoolingModel.UNIFIED
     }
     booked_on = datetime.date(year + 1, 1, 15)
     applied = 0
     total = Decimal("0.00")
     for result in county_year_results(municipality=municipality, year=year):
         county = result.county
-        if result.deficit <= 0 or county.pk in waterfall or county.pk not in personas.officers:
+        if result.deficit <= 0 or county.pk not in unified or county.pk not in personas.officers:
             continue
         if DeficitApplication.objects.filter(
             county=county, fund_type=result.fund, year=year
@@ -581,8 +583,8 @@ def _deficit_subsidies(municipality: Municipality, year: int, personas: Personas
 
 def _year_end(municipality: Municipality, year: int, personas: Personas) -> list[str]:
     """The city's year end under its model: time deposits matured during the year are
-    collected (N 三(四)5), deficits outside the adjustment-fund model are subsidised
-    (N 三(四)6), and tiers under it pay into and draw from the adjustment fund (Z 四(九))."""
+    collected (N 三(四)5), deficits under unified collection and expenditure are subsidised
+    (N 三(四)6), and tiers under the adjustment fund pay into and draw from it (Z 四(九))."""
     done = []
     step = "historical balances"
     try:

@@ -220,6 +220,71 @@ class DeficitCover(models.Model):
         return f"{self.county.name} {self.fund_type.code}: {self.deficit}"
 
 
+class CoveredDeficit(models.Model):
+    """The register of covered deficits: a county's deficit of one fund and year is covered
+    once, by the one mechanism its pooling model defines — a deficit subsidy under unified
+    collection and expenditure (N 三(四)6) or the adjustment-fund waterfall under tiered
+    pooling with an adjustment fund (Z 四(九)). The unique constraint makes the database
+    refuse a second cover, whichever service (or raw SQL) tries it."""
+
+    class Mechanism(models.TextChoices):
+        SUBSIDY = "subsidy", _("deficit subsidy")
+        ADJUSTMENT_FUND = "adjustment_fund", _("adjustment fund")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+    )
+    fund_type = models.ForeignKey(
+        FundType, on_delete=models.PROTECT, related_name="+", verbose_name=_("fund")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    mechanism = models.CharField(_("covered by"), max_length=20, choices=Mechanism.choices)
+    application = models.OneToOneField(
+        DeficitApplication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deficit application"),
+    )
+    waterfall_cover = models.OneToOneField(
+        DeficitCover,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deficit cover"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "county", "fund_type"]
+        verbose_name = _("covered deficit")
+        verbose_name_plural = _("covered deficits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "fund_type", "year"], name="one_cover_per_county_fund_year"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(mechanism="subsidy", application__isnull=False, waterfall_cover__isnull=True)
+                    | Q(
+                        mechanism="adjustment_fund",
+                        application__isnull=True,
+                        waterfall_cover__isnull=False,
+                    )
+                ),
+                name="covered_deficit_names_its_mechanism",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county.name} {self.year} {self.fund_type.code}: {self.mechanism}"
+
+
 # The county submits, the city agency reviews, the bureau approves; either returns it with a
 # reason, and nobody decides on what they submitted (N 三(四)6).
 DEFICIT_WORKFLOW = Workflow(

@@ -80,7 +80,8 @@ from pooling.core.audit import audit_record
 from pooling.core.db import insert_unique
 from pooling.core.money import FEN, ZERO, month_start, next_month, round_money
 from pooling.rules.selectors import rule_value
-from pooling.structure.models import County, Municipality
+from pooling.structure.models import County, Municipality, PoolingModel
+from pooling.structure.selectors import pooling_model_for
 from settlement.targets.selectors import target_assessments
 from settlement.yearend.models import (
     ATTACHMENT_MAX_BYTES,
@@ -88,6 +89,7 @@ from settlement.yearend.models import (
     DEFICIT_WORKFLOW,
     AdjustmentContribution,
     AdjustmentYear,
+    CoveredDeficit,
     DeficitApplication,
     DeficitCover,
 )
@@ -126,6 +128,68 @@ def year_end_validate(*, municipality: Municipality, year: int) -> None:
         )
 
 
+def _subsidy_model_check(*, county: County, year: int) -> None:
+    """Deficit subsidies are defined for counties under unified collection and expenditure
+    (N 三(四)6), judged by the model in force on 31 December of the year: a tier under the
+    adjustment fund has its deficit covered by the waterfall (Z 四(九)), a tiered county
+    keeps its own fund and its own deficit (J 二(五)2)."""
+    period = pooling_model_for(county=county, month=datetime.date(year, 12, 31))
+    if period is None or period.model != PoolingModel.UNIFIED:
+        model = period.get_model_display() if period else _("no pooling model")
+        raise ValidationError(
+            {
+                "county": _(
+                    "Deficit subsidies (N 三(四)6) are for counties under unified collection "
+                    "and expenditure; %(county)s was under “%(model)s” at the end of "
+                    "%(year)s, so its deficit is covered as that model provides (the "
+                    "adjustment fund, Z 四(九), or the county's own fund)."
+                )
+                % {"county": county.name, "model": model, "year": year}
+            }
+        )
+
+
+def _already_covered(county: County, fund_type: FundType, year: int) -> ValidationError:
+    return ValidationError(
+        {
+            "year": _(
+                "The deficit of %(county)s in %(fund)s for %(year)s is already covered; a "
+                "deficit is covered once."
+            )
+            % {"county": county.name, "fund": fund_type.name, "year": year}
+        }
+    )
+
+
+def _cover_register(
+    *,
+    county: County,
+    fund_type: FundType,
+    year: int,
+    application: DeficitApplication | None = None,
+    waterfall_cover: DeficitCover | None = None,
+) -> CoveredDeficit:
+    """Register the one cover of a county-fund-year deficit; the unique constraint refuses a
+    second (``insert_unique`` turns it into a clear error)."""
+    mechanism = (
+        CoveredDeficit.Mechanism.SUBSIDY
+        if application is not None
+        else CoveredDeficit.Mechanism.ADJUSTMENT_FUND
+    )
+    return insert_unique(
+        lambda: CoveredDeficit.objects.create(
+            municipality_id=county.municipality_id,
+            county=county,
+            fund_type=fund_type,
+            year=year,
+            mechanism=mechanism,
+            application=application,
+            waterfall_cover=waterfall_cover,
+        ),
+        taken=_already_covered(county, fund_type, year),
+    )
+
+
 def _validate_attachment(upload) -> None:
     """A written application: a document of an allowed type, not empty, at most 10 MB."""
     name = (getattr(upload, "name", "") or "").lower()
@@ -156,6 +220,9 @@ def deficit_apply(
         raise ValidationError({"reason": _("Give the reason for the application.")})
     _validate_attachment(attachment)
     year_end_validate(municipality=county.municipality, year=year)
+    _subsidy_model_check(county=county, year=year)
+    if CoveredDeficit.objects.filter(county=county, fund_type=fund_type, year=year).exists():
+        raise _already_covered(county, fund_type, year)
     result = county_year_result(county=county, fund=fund_type, year=year)
     if result.deficit <= 0:
         raise ValidationError(
@@ -255,9 +322,11 @@ def deficit_approve(
 ) -> DeficitApplication:
     """The bureau approves a reviewed application: the split is fixed (module docstring),
     the historical balance it uses is released from the frozen amount, and the subsidy is
-    booked on ``today`` (default: the current day)."""
+    booked on ``today`` (default: the current day). Only under unified collection and
+    expenditure, and only once per county, fund and year (``CoveredDeficit``)."""
     today = today or timezone.localdate()
     application = _locked(application)
+    _subsidy_model_check(county=application.county, year=application.year)
     split = split_deficit(
         county=application.county,
         fund=application.fund_type,
@@ -275,6 +344,12 @@ def deficit_approve(
         city_share=split.city_share,
         county_share=split.county_share,
         city_share_rate=split.city_share_rate,
+    )
+    _cover_register(
+        county=application.county,
+        fund_type=application.fund_type,
+        year=application.year,
+        application=application,
     )
     if split.from_history > 0:
         history = historical_balance_of(county=application.county, fund=application.fund_type)
@@ -763,6 +838,9 @@ def _covers_record(
             county_share=gap.county_share,
             city_finance=gap.city_finance,
             county_finance=gap.county_finance,
+        )
+        _cover_register(
+            county=gap.county, fund_type=gap.fund, year=record.year, waterfall_cover=cover
         )
         if entry_ids.get(id(gap)):
             cover.entries.add(*entry_ids[id(gap)])
