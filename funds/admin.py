@@ -1,25 +1,18 @@
-"""Admin of the funds app: reference data editable, the ledger read-only (it changes only
-through ``funds.ledger.services``)."""
+"""Admin of the funds app, scoped by ``pooling.core.admin.ScopedAdmin``: fund types (shared
+by every city) editable by the platform operator, the ledger read-only (it changes only
+through ``funds.ledger.services``) and each city's to its own administrator."""
 
 from django.contrib import admin
 
 from funds.ledger.models import Account, ClosedMonth, FundType, JournalEntry, LedgerCheck, Posting
+from pooling.core.admin import ScopedAdmin, is_city_administrator, is_platform_operator
+from pooling.core.admin import ScopedReadOnlyAdmin as _ReadOnlyAdmin
 
 
 @admin.register(FundType)
-class FundTypeAdmin(admin.ModelAdmin):
+class FundTypeAdmin(ScopedAdmin):
+    municipality_path = None
     list_display = ["code", "name", "name_en"]
-
-
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Account)
@@ -39,6 +32,13 @@ class PostingInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        """Whoever may see the entry (``JournalEntryAdmin``, scoped) sees its postings."""
+        return is_platform_operator(request.user) or is_city_administrator(request.user)
+
 
 @admin.register(JournalEntry)
 class JournalEntryAdmin(_ReadOnlyAdmin):
@@ -56,4 +56,6 @@ class ClosedMonthAdmin(_ReadOnlyAdmin):
 
 @admin.register(LedgerCheck)
 class LedgerCheckAdmin(_ReadOnlyAdmin):
+    municipality_path = None
+    operator_only = True  # one check covers every city's ledger
     list_display = ["started_at", "ok", "accounts_checked", "postings_checked", "problem_count"]

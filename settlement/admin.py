@@ -1,4 +1,5 @@
-"""Admin: the cycle's records, read-only (they change only through the cycle's services)."""
+"""Admin: the cycle's records, read-only (they change only through the cycle's services) and
+scoped to the administrator's municipality (``pooling.core.admin.ScopedAdmin``)."""
 
 from django.contrib import admin
 
@@ -13,9 +14,11 @@ class MonthlyCycleAdmin(ReadOnlyAdmin):
 
 @admin.register(CycleStep)
 class CycleStepAdmin(ReadOnlyAdmin):
+    municipality_path = "cycle__municipality"
     list_display = ["cycle", "position", "name", "status", "count", "amount"]
 
 
 @admin.register(RemittanceLine)
 class RemittanceLineAdmin(ReadOnlyAdmin):
+    municipality_path = "cycle__municipality"
     list_display = ["cycle", "stage", "county", "fund_type", "amount", "entry"]

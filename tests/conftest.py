@@ -343,3 +343,13 @@ def english_messages():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def platform_operator(db) -> User:
+    """The platform operator: the one superuser (``create_platform_operator``)."""
+    from pooling.accounts.services import platform_operator_create
+
+    return platform_operator_create(
+        username="operator", email="", password="Operator-password-2026"
+    )

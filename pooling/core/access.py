@@ -29,6 +29,17 @@ def register(capability: str, roles: Iterable[str]) -> None:
     _CAPABILITIES[capability] = roles
 
 
+# Capabilities over rows shared by every city (the national holiday calendar): only the
+# platform operator — the one superuser, above every municipality — holds them.
+_OPERATOR_ONLY: set[str] = set()
+
+
+def register_operator_only(capability: str) -> None:
+    """Declare ``capability`` the platform operator's alone (``create_platform_operator``)."""
+    _OPERATOR_ONLY.add(capability)
+    _CAPABILITIES[capability] = frozenset({Role.ADMINISTRATOR})
+
+
 def capabilities() -> dict[str, frozenset[str]]:
     return dict(_CAPABILITIES)
 
@@ -37,6 +48,8 @@ def has_capability(user: User, capability: str) -> bool:
     """Whether ``user`` holds ``capability``; unknown capabilities and inactive users: no."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
+    if capability in _OPERATOR_ONLY:
+        return bool(user.is_superuser)
     return user.role in _CAPABILITIES.get(capability, frozenset())
 
 
@@ -73,5 +86,5 @@ register("pooling.record_accession", {Role.BUREAU_APPROVER})
 register("pooling.view_rules", ALL_ROLES)
 register("pooling.change_rules", {Role.BUREAU_APPROVER, Role.ADMINISTRATOR})
 register("pooling.view_calendar", ALL_ROLES)
-register("pooling.change_calendar", {Role.AGENCY_CLERK, Role.BUREAU_APPROVER, Role.ADMINISTRATOR})
+register_operator_only("pooling.change_calendar")
 register("pooling.view_audit", {Role.AUDITOR, Role.ADMINISTRATOR, Role.BUREAU_APPROVER})

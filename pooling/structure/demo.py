@@ -167,9 +167,13 @@ def _demo_users_ensure(preset: CityPreset, municipality: Municipality) -> dict[s
                 "county": county,
                 "first_name": spec["name"],
                 "is_staff": spec["role"] == Role.ADMINISTRATOR,
-                "is_superuser": spec["role"] == Role.ADMINISTRATOR,
+                # A city administrator is scoped to its city (``pooling.core.admin``); the
+                # only superuser is the platform operator (``create_platform_operator``).
+                "is_superuser": False,
             },
         )
+        if user.is_superuser:  # made by an earlier demo: a city's user is never a superuser
+            User.objects.filter(pk=user.pk).update(is_superuser=False)
         users[spec["role"]] = user
     return users
 

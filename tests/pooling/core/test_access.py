@@ -146,8 +146,8 @@ def test_bureau_approver_adds_a_rule_version_in_the_browser(client_for, bureau_a
     assert AuditEvent.objects.filter(action="rule.add", object_id=str(version.pk)).exists()
 
 
-def test_clerk_records_a_calendar_override(client_for, city_clerk):
-    response = client_for(city_clerk).post(
+def test_the_platform_operator_records_a_calendar_override(client_for, platform_operator):
+    response = client_for(platform_operator).post(
         reverse("pooling:calendar"), {"date": "2027-01-01", "is_workday": "0", "note": "元旦"}
     )
     assert response.status_code == 302

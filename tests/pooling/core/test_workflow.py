@@ -15,9 +15,14 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.translation import override
 
+from pooling.accounts.models import Role
 from pooling.core import workflow
+from pooling.core.access import register
 from pooling.core.workflow import Transition, Workflow, available_actions
 from settlement.plans.models import AnnualPlan
+
+# A capability of these tests only, held by the agency clerk, the bureau and the administrator.
+register("tests.workflow_example", {Role.AGENCY_CLERK, Role.BUREAU_APPROVER, Role.ADMINISTRATOR})
 
 Status = AnnualPlan.Status
 YEAR = 2026
@@ -31,23 +36,23 @@ def _declare() -> Workflow:
     return Workflow(
         AnnualPlan,
         [
-            # The agency clerk, the bureau and the administrator hold change_calendar.
+            # The agency clerk, the bureau and the administrator hold workflow_example.
             Transition(
                 "review",
                 Status.SUBMITTED,
                 Status.REVIEWED,
-                capability="pooling.change_calendar",
+                capability="tests.workflow_example",
                 service="annual_plan_review",
                 label="Review",
                 verb="reviewed",
                 not_by_submitter=True,
             ),
-            # Either capability: auditors hold only view_audit, the clerk only change_calendar.
+            # Either capability: auditors hold only view_audit, the clerk only workflow_example.
             Transition(
                 "approve",
                 Status.REVIEWED,
                 Status.APPROVED,
-                capability=("pooling.view_audit", "pooling.change_calendar"),
+                capability=("pooling.view_audit", "tests.workflow_example"),
                 service="annual_plan_approve",
                 label="Approve",
                 verb="approved",
@@ -248,7 +253,7 @@ def test_available_actions_need_the_capability_or_one_of_a_tuple(
         for role, user in personas.items()
     }
     assert offered == {
-        "agency_clerk": {"approve"},  # change_calendar, the second of the tuple
+        "agency_clerk": {"approve"},  # workflow_example, the second of the tuple
         "auditor": {"approve"},  # view_audit, the first
         "bureau_approver": {"approve", "return"},
         "administrator": {"approve", "return"},
