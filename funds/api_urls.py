@@ -1,6 +1,7 @@
 """API routes of the funds app: each feature's own routes."""
 
 from funds.booking import urls as booking
+from funds.catalogue import urls as catalogue
 from funds.history import urls as history
 from funds.ledger import urls as ledger
 from funds.reports import urls as reports
@@ -10,4 +11,5 @@ urlpatterns = [
     *reports.api_urlpatterns,
     *booking.api_urlpatterns,
     *history.api_urlpatterns,
+    *catalogue.api_urlpatterns,
 ]

@@ -58,6 +58,7 @@ class FundsConfig(AppConfig):
         access.register("funds.approve_history", {Role.BUREAU_APPROVER})
         register_navigation(_("Historical balances"), "funds:history_list", "funds.view_history")
         register_navigation(_("Fund accounts"), "funds:account_list", "funds.view_ledger")
+        register_navigation(_("Fund catalogue"), "funds:fund_catalogue", "funds.view_ledger")
         register_navigation(_("Journal entries"), "funds:entry_list", "funds.view_ledger")
         register_navigation(_("Ledger checks"), "funds:check_list", "funds.view_ledger_checks")
         register_navigation(

@@ -2,6 +2,7 @@
 
 from funds.booking import urls as booking
 from funds.budgets import urls as budgets
+from funds.catalogue import urls as catalogue
 from funds.history import urls as history
 from funds.ledger import urls as ledger
 from funds.reports import urls as reports
@@ -14,4 +15,5 @@ urlpatterns = [
     *budgets.urlpatterns,
     *booking.urlpatterns,
     *history.urlpatterns,
+    *catalogue.urlpatterns,
 ]

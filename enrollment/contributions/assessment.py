@@ -22,8 +22,10 @@ from enrollment.people.models import (
 )
 from pooling.core.db import bulk_work_mem
 from pooling.core.money import ZERO, round_money
+from pooling.rules.catalogue import RULES
 from pooling.rules.selectors import rule_value
 from pooling.structure.models import County, Municipality
+from pooling.structure.selectors import fixed_premium_keys_for
 
 MONTHS_PER_YEAR = 12
 
@@ -37,12 +39,20 @@ def assessment_parameters(
     """The rule values in force for ``month`` in ``county`` that the assessment needs.
 
     Floor and cap are the monthly average wage times their shares (N 三(二)1); a flexible
-    worker pays ``flexible_rate`` × the provincial average wage / 12, rounded to the fen.
+    worker pays ``flexible_rate`` × the provincial average wage / 12, rounded to the fen. A
+    rule of a fund the city does not pool counts as zero (Jinan has no maternity part); the
+    fixed per-person premium is that of the city's fund in its preset (DOMAIN §14).
     """
 
     def rule(key: str) -> Decimal:
+        if not RULES[key].applies_to(municipality.slug):
+            return ZERO  # not a fund of this city (DOMAIN §14): its part is zero
         return rule_value(municipality=municipality, key=key, on=month, county=county)
 
+    # The fixed per-person premium is the city's own fund's (``critical_illness`` columns):
+    # Jining city critical illness, Jinan 大额医疗费救助金, Zhengzhou employee supplementary.
+    fixed = fixed_premium_keys_for(municipality=municipality)
+    premium, employer_part = (rule(fixed[0]), rule(fixed[1])) if fixed else (ZERO, ZERO)
     monthly_average = rule("provincial_average_wage") / MONTHS_PER_YEAR
     return {
         "employer_rate_public": rule("employer_rate_public"),
@@ -54,8 +64,8 @@ def assessment_parameters(
         "base_cap": round_money(monthly_average * rule("base_cap_share")),
         "flexible_base": round_money(monthly_average),
         "flexible_amount": round_money(monthly_average * rule("flexible_rate")),
-        "critical_illness_premium": rule("critical_illness_premium"),
-        "critical_illness_employer": rule("critical_illness_employer_part"),
+        "critical_illness_premium": premium,
+        "critical_illness_employer": employer_part,
         "retiree_monthly": rule("retiree_personal_account_monthly"),
     }
 

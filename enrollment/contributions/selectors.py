@@ -23,6 +23,7 @@ from pooling.core.money import ZERO, next_month
 from pooling.rules.catalogue import RULES
 from pooling.rules.selectors import RuleNotDefined, rule_value
 from pooling.structure.models import County, Municipality
+from pooling.structure.selectors import fixed_premium_keys_for
 
 CONTRIBUTION_RULE_KEYS = [
     "employer_rate_public",
@@ -116,13 +117,16 @@ def contribution_rules_in_force(
 ) -> list[RuleInForce]:
     """The contribution rules (N 三(二)–(三)) in force for ``month``; None where none is."""
     result = []
-    for key in CONTRIBUTION_RULE_KEYS:
+    fixed = fixed_premium_keys_for(municipality=municipality) or ()
+    keys = [key for key in CONTRIBUTION_RULE_KEYS if RULES[key].applies_to(municipality.slug)]
+    for key in [*keys, *(key for key in fixed if key not in keys)]:
         spec = RULES[key]
         try:
             value = rule_value(municipality=municipality, key=key, on=month, county=county)
         except RuleNotDefined:
             value = None
-        result.append(RuleInForce(key, str(spec.label), spec.clause, spec.kind, value))
+        source = spec.source_for(municipality.slug)
+        result.append(RuleInForce(key, str(spec.label), source, spec.kind, value))
     return result
 
 

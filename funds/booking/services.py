@@ -8,7 +8,9 @@ the personal-account control accounts always equal the subledger (``ledger_verif
 Accounting decisions (where the documents are silent):
 
 - **Funds.** Pooled fund → 310100, personal-account part → the county's personal-account
-  control account in 310200, city critical illness → 910100. Maternity is merged into the
+  control account in 310200, the fixed per-person premium → the city's fund for it
+  (Jining city critical illness 910100, Jinan 大额医疗费救助金 and Zhengzhou employee
+  supplementary insurance 330100; ``pooling.structure.presets``). Maternity is merged into the
   employee pooled fund (310100) where the county is under unified collection and expenditure
   (N 三(二)1: 7.4 % = 7 % + 0.4 % of one employee contribution, the Jining model after the
   2019 merger) and kept in its own fund 920100 under the tiered models (Z keeps a maternity
@@ -58,7 +60,7 @@ from pooling.core.audit import audit_record
 from pooling.core.db import bulk_work_mem
 from pooling.core.money import ZERO, month_end, month_start, round_money, validate_month_start
 from pooling.structure.models import County, Municipality, PoolingModel
-from pooling.structure.selectors import pooling_model_for
+from pooling.structure.selectors import fixed_premium_fund_code_for, pooling_model_for
 
 POOLED_FUND = "310100"
 MATERNITY_FUND = "920100"
@@ -78,7 +80,6 @@ _PART_LABEL = {
 _PART_FUND = {
     "pooled_fund": POOLED_FUND,
     "personal_account": PERSONAL_ACCOUNT_FUND,
-    "critical_illness": CRITICAL_ILLNESS_FUND,
     UNALLOCATED: POOLED_FUND,
 }
 
@@ -142,9 +143,14 @@ def _collection_groups(
     personal-account part (what the subledger must be credited)."""
     groups: CollectionGroups = defaultdict(dict)
     personal_total = ZERO
+    fixed_fund = (
+        fixed_premium_fund_code_for(municipality=batch.municipality) or CRITICAL_ILLNESS_FUND
+    )
     for line in collection_batch_postings(batch=batch):
         if line.part == "maternity":
             fund = maternity_fund_for(county=counties[line.county_id], month=month)
+        elif line.part == "critical_illness":
+            fund = fixed_fund  # the city's fixed per-person premium fund (DOMAIN §14)
         else:
             fund = _PART_FUND[line.part]
         if line.part == "personal_account":

@@ -20,6 +20,10 @@ class RuleKind:
     FLAG = "flag"  # 1 yes, 0 no
 
 
+# The source of a value no document gives: the bureau edits it (a new dated version).
+DEMO_DEFAULT = "demo default"
+
+
 @dataclass(frozen=True)
 class RuleSpec:
     key: str
@@ -29,9 +33,29 @@ class RuleSpec:
     default: Decimal
     # Per-city defaults where a document says something different from the common default.
     city_defaults: dict[str, Decimal] = field(default_factory=dict)
+    # The cities whose documents use this key; empty: every city. A key of one city is never
+    # seeded into another (DOMAIN §14) and a version of it elsewhere is refused.
+    cities: tuple[str, ...] = ()
+    # Where a city's value comes from when not ``clause``: its own clause or DEMO_DEFAULT.
+    city_sources: dict[str, str] = field(default_factory=dict)
 
     def default_for(self, city_slug: str) -> Decimal:
         return self.city_defaults.get(city_slug, self.default)
+
+    def applies_to(self, city_slug: str) -> bool:
+        return not self.cities or city_slug in self.cities
+
+    def source_for(self, city_slug: str) -> str:
+        """The clause, national rule or ``DEMO_DEFAULT`` the city's value comes from."""
+        return self.city_sources.get(city_slug, self.clause)
+
+
+def _demo_elsewhere(*cities: str) -> dict[str, str]:
+    """Sources of a value the named cities' documents do not give (Jining's numbers)."""
+    return dict.fromkeys(cities, DEMO_DEFAULT)
+
+
+_NOT_JINING = _demo_elsewhere("jinan", "zhengzhou")
 
 
 def _d(text: str) -> Decimal:
@@ -48,6 +72,7 @@ RULES: dict[str, RuleSpec] = {
             RuleKind.RATE,
             "N 三(二)1",
             _d("0.074"),
+            city_sources=_NOT_JINING,
         ),
         RuleSpec(
             "employer_rate_other",
@@ -55,6 +80,7 @@ RULES: dict[str, RuleSpec] = {
             RuleKind.RATE,
             "N 三(二)1",
             _d("0.08"),
+            city_sources=_NOT_JINING,
         ),
         RuleSpec(
             "maternity_rate_public",
@@ -62,6 +88,8 @@ RULES: dict[str, RuleSpec] = {
             RuleKind.RATE,
             "N 三(二)1",
             _d("0.004"),
+            cities=("jining", "zhengzhou"),
+            city_sources={"zhengzhou": DEMO_DEFAULT},
         ),
         RuleSpec(
             "maternity_rate_other",
@@ -69,14 +97,24 @@ RULES: dict[str, RuleSpec] = {
             RuleKind.RATE,
             "N 三(二)1",
             _d("0.01"),
+            cities=("jining", "zhengzhou"),
+            city_sources={"zhengzhou": DEMO_DEFAULT},
         ),
-        RuleSpec("individual_rate", _("individual rate"), RuleKind.RATE, "N 三(二)1", _d("0.02")),
+        RuleSpec(
+            "individual_rate",
+            _("individual rate"),
+            RuleKind.RATE,
+            "N 三(二)1",
+            _d("0.02"),
+            city_sources=_NOT_JINING,
+        ),
         RuleSpec(
             "flexible_rate",
             _("flexible worker rate on the provincial average wage"),
             RuleKind.RATE,
             "N 三(二)1",
             _d("0.09"),
+            city_sources=_NOT_JINING,
         ),
         RuleSpec(
             "provincial_average_wage",
@@ -85,6 +123,7 @@ RULES: dict[str, RuleSpec] = {
             "N 三(二)1",
             _d("88000.00"),
             {"zhengzhou": _d("74000.00")},
+            city_sources=_NOT_JINING,
         ),
         RuleSpec(
             "base_floor_share",
@@ -92,6 +131,7 @@ RULES: dict[str, RuleSpec] = {
             RuleKind.RATE,
             "N 三(二)1",
             _d("0.60"),
+            city_sources=_NOT_JINING,
         ),
         RuleSpec(
             "base_cap_share",
@@ -99,6 +139,7 @@ RULES: dict[str, RuleSpec] = {
             RuleKind.RATE,
             "N 三(二)1",
             _d("3.00"),
+            city_sources=_NOT_JINING,
         ),
         RuleSpec(
             "critical_illness_premium",
@@ -106,6 +147,7 @@ RULES: dict[str, RuleSpec] = {
             RuleKind.AMOUNT,
             "N 三(二)2",
             _d("10.00"),
+            cities=("jining",),
         ),
         RuleSpec(
             "critical_illness_employer_part",
@@ -113,6 +155,7 @@ RULES: dict[str, RuleSpec] = {
             RuleKind.AMOUNT,
             "N 三(二)2",
             _d("6.00"),
+            cities=("jining",),
         ),
         RuleSpec(
             "retiree_personal_account_monthly",
@@ -120,6 +163,7 @@ RULES: dict[str, RuleSpec] = {
             RuleKind.AMOUNT,
             "national 2020 guidance",
             _d("90.00"),
+            city_sources=_NOT_JINING,
         ),
         RuleSpec(
             "top_up_rate",
@@ -285,6 +329,104 @@ RULES: dict[str, RuleSpec] = {
             RuleKind.COUNT,
             "财社〔2017〕144号",
             _d("3"),
+        ),
+        # Other funds (DOMAIN §14). The documents name these funds but give no amounts: every
+        # value below is a demo default the bureau edits.
+        RuleSpec(
+            "major_medical_premium",
+            _("大额医疗费救助金 per employee and month"),
+            RuleKind.AMOUNT,
+            "J 二(二)1",
+            _d("8.00"),
+            cities=("jinan",),
+            city_sources={"jinan": DEMO_DEFAULT},
+        ),
+        RuleSpec(
+            "major_medical_employer_part",
+            _("employer part of the 大额医疗费救助金"),
+            RuleKind.AMOUNT,
+            "J 二(二)1",
+            _d("4.00"),
+            cities=("jinan",),
+            city_sources={"jinan": DEMO_DEFAULT},
+        ),
+        RuleSpec(
+            "employee_supplementary_premium",
+            _("employee supplementary insurance per employee and month"),
+            RuleKind.AMOUNT,
+            "Z 二",
+            _d("10.00"),
+            cities=("zhengzhou",),
+            city_sources={"zhengzhou": DEMO_DEFAULT},
+        ),
+        RuleSpec(
+            "employee_supplementary_employer_part",
+            _("employer part of the employee supplementary insurance"),
+            RuleKind.AMOUNT,
+            "Z 二",
+            _d("10.00"),
+            cities=("zhengzhou",),
+            city_sources={"zhengzhou": DEMO_DEFAULT},
+        ),
+        RuleSpec(
+            "resident_supplementary_yearly",
+            _("resident supplementary insurance per resident and year"),
+            RuleKind.AMOUNT,
+            "Z 二",
+            _d("20.00"),
+            cities=("zhengzhou",),
+            city_sources={"zhengzhou": DEMO_DEFAULT},
+        ),
+        RuleSpec(
+            "provincial_critical_illness_per_capita",
+            _("provincial critical illness: yearly transfer per insured employee to the province"),
+            RuleKind.AMOUNT,
+            "N 三",
+            _d("30.00"),
+            cities=("jining",),
+            city_sources={"jining": DEMO_DEFAULT},
+        ),
+        RuleSpec(
+            "ltc_pooled_fund_per_capita",
+            _("long-term care: yearly transfer per insured employee from the pooled fund"),
+            RuleKind.AMOUNT,
+            "N 三",
+            _d("60.00"),
+            cities=("jining",),
+            city_sources={"jining": DEMO_DEFAULT},
+        ),
+        RuleSpec(
+            "ltc_fiscal_subsidy_per_capita",
+            _("long-term care: yearly fiscal subsidy per insured employee"),
+            RuleKind.AMOUNT,
+            "N 三",
+            _d("10.00"),
+            cities=("jining",),
+            city_sources={"jining": DEMO_DEFAULT},
+        ),
+        # Interest per fund (N 三(四) 分别计息): banks settle demand deposits quarterly by the
+        # accumulated-balance method at the annual rate of the account's kind.
+        RuleSpec(
+            "interest_rate_income",
+            _("annual interest rate of income accounts"),
+            RuleKind.RATE,
+            "PBOC demand-deposit rate",
+            _d("0.0035"),
+        ),
+        RuleSpec(
+            "interest_rate_expenditure",
+            _("annual interest rate of expenditure accounts"),
+            RuleKind.RATE,
+            "PBOC demand-deposit rate",
+            _d("0.0035"),
+        ),
+        RuleSpec(
+            "interest_rate_fiscal_special",
+            _("annual interest rate of fiscal special accounts"),
+            RuleKind.RATE,
+            "N 三(四)",
+            _d("0.0115"),
+            city_sources=_demo_elsewhere("jining", "jinan", "zhengzhou"),
         ),
     ]
 }

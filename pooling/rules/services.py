@@ -38,6 +38,16 @@ def policy_rule_add_version(
     """
     if key not in RULES:
         raise ValidationError({"key": _("Unknown rule “%(key)s”.") % {"key": key}})
+    if not RULES[key].applies_to(municipality.slug):
+        raise ValidationError(
+            {
+                "key": _(
+                    "The rule “%(key)s” belongs to another city's funds; this city's documents "
+                    "do not use it, so a version here would be ignored."
+                )
+                % {"key": key}
+            }
+        )
     if effective_to is not None and effective_to < effective_from:
         raise ValidationError({"effective_to": _("The end date is before the start date.")})
     if county is not None and county.municipality_id != municipality.pk:

@@ -208,7 +208,8 @@ def _rules_seed(preset: CityPreset, municipality: Municipality, approver: User) 
     seeded = set(PolicyRule.objects.filter(municipality=municipality).values_list("county", "key"))
     seeded_keys = {key for _county, key in seeded}
     for key, spec in RULES.items():
-        if key in seeded_keys:
+        # A key no document of this city uses is never seeded (DOMAIN §14).
+        if key in seeded_keys or not spec.applies_to(preset.slug):
             continue
         rules_services.policy_rule_add_version(
             municipality=municipality,
@@ -216,7 +217,7 @@ def _rules_seed(preset: CityPreset, municipality: Municipality, approver: User) 
             value=spec.default_for(preset.slug),
             effective_from=preset.pooling_start,
             actor=approver,
-            note=spec.clause,
+            note=spec.source_for(preset.slug),
         )
     for code, values in preset.county_rules.items():
         county = municipality.counties.get(code=code)

@@ -9,9 +9,68 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from pooling.structure.models import County, PoolingModel
 
 K = County.Kind
+
+
+@dataclass(frozen=True)
+class FundContribution:
+    """One way money comes into a fund: who pays and on what, with the rule keys that give the
+    amounts (dated rule versions, ``pooling.rules.catalogue``)."""
+
+    payer: str  # one of PAYERS
+    basis: str  # one of BASES
+    rule_keys: tuple[str, ...]
+
+
+PAYERS = {
+    "employer": _("employer"),
+    "individual": _("individual"),
+    "employer_and_individual": _("employer and individual"),
+    "pooled_fund": _("transfer from the pooled fund"),
+    "finance": _("fiscal subsidy"),
+}
+BASES = {
+    "rate_on_base": _("rate on the contribution base"),
+    "rate_on_payroll": _("employer rate on payroll"),
+    "fixed_per_person_month": _("fixed amount per person and month"),
+    "fixed_per_person_year": _("fixed amount per insured person and year"),
+    "share_of_collections": _("share of the year's collections"),
+}
+
+
+@dataclass(frozen=True)
+class FundPreset:
+    """A fund a city pools (财社〔2017〕144号 art. 39: each fund its own books) with its
+    contribution rules and how its money flows.
+
+    ``fixed_premium`` marks the one fund of a city that the monthly assessment charges a fixed
+    amount per person into (its ``critical_illness`` columns): the first key is the amount per
+    person and month, the second the employer's part of it.
+    """
+
+    code: str
+    clause: str
+    contributions: tuple[FundContribution, ...] = ()
+    flow: str = "collected"  # one of FLOWS
+    fixed_premium: tuple[str, str] | None = None
+
+
+FLOWS = {
+    "collected": _(
+        "collected by the tax bureau into the county income account, remitted by the "
+        "county's pooling model in the monthly cycle"
+    ),
+    "personal_accounts": _(
+        "the personal-account part of collections, credited to each person's account"
+    ),
+    "extracted": _("extracted from the tiers' collections at year end"),
+    "transfer_out": _("paid out of the pooled fund by a dated per-capita rule"),
+    "resident_scheme": _("collected with the resident scheme"),
+}
 
 
 @dataclass(frozen=True)
@@ -39,9 +98,30 @@ class CityPreset:
     demo_counties: tuple[str, str]
     # County-scoped rule values: {unit code: {rule key: value}}.
     county_rules: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    # The funds the city's document names, with their contribution rules (DOMAIN §14).
+    funds: tuple[FundPreset, ...] = ()
+
+    def fund_codes(self) -> set[str]:
+        return {fund.code for fund in self.funds}
+
+    def fixed_premium_fund(self) -> FundPreset | None:
+        """The fund the assessment's fixed per-person premium goes to, if the city has one."""
+        return next((fund for fund in self.funds if fund.fixed_premium), None)
 
 
 _D = datetime.date
+_F = FundPreset
+_C = FundContribution
+
+_EMPLOYEE_POOLED = (
+    _C("employer", "rate_on_base", ("employer_rate_public", "employer_rate_other")),
+    _C("individual", "rate_on_base", ("flexible_rate", "provincial_average_wage")),
+)
+_PERSONAL_ACCOUNTS = (
+    _C("individual", "rate_on_base", ("individual_rate",)),
+    _C("pooled_fund", "fixed_per_person_month", ("retiree_personal_account_monthly",)),
+)
+_MATERNITY = _C("employer", "rate_on_payroll", ("maternity_rate_public", "maternity_rate_other"))
 
 CITIES: dict[str, CityPreset] = {
     "jining": CityPreset(
@@ -68,6 +148,43 @@ CITIES: dict[str, CityPreset] = {
             UnitPreset("370871", "高新区", "High-tech Zone", K.DEVELOPMENT_ZONE),
         ),
         demo_counties=("370811", "370812"),
+        funds=(
+            _F("310100", "N 三、三(二)1", (*_EMPLOYEE_POOLED, _MATERNITY)),
+            _F("310200", "N 三", _PERSONAL_ACCOUNTS, "personal_accounts"),
+            _F(
+                "910100",
+                "N 三(二)2",
+                (
+                    _C(
+                        "employer_and_individual",
+                        "fixed_per_person_month",
+                        ("critical_illness_premium", "critical_illness_employer_part"),
+                    ),
+                ),
+                fixed_premium=("critical_illness_premium", "critical_illness_employer_part"),
+            ),
+            _F(
+                "910200",
+                "N 三",
+                (
+                    _C(
+                        "pooled_fund",
+                        "fixed_per_person_year",
+                        ("provincial_critical_illness_per_capita",),
+                    ),
+                ),
+                "transfer_out",
+            ),
+            _F(
+                "930100",
+                "N 三",
+                (
+                    _C("pooled_fund", "fixed_per_person_year", ("ltc_pooled_fund_per_capita",)),
+                    _C("finance", "fixed_per_person_year", ("ltc_fiscal_subsidy_per_capita",)),
+                ),
+                "transfer_out",
+            ),
+        ),
     ),
     "jinan": CityPreset(
         slug="jinan",
@@ -94,6 +211,23 @@ CITIES: dict[str, CityPreset] = {
             UnitPreset("370171", "高新区", "High-tech Zone", K.DEVELOPMENT_ZONE),
         ),
         demo_counties=("370102", "370124"),
+        funds=(
+            _F("310100", "J 二(二)1", _EMPLOYEE_POOLED),
+            _F("310200", "J 二(三)1", _PERSONAL_ACCOUNTS, "personal_accounts"),
+            _F(
+                "330100",
+                "J 二(二)1、二(三)1",
+                (
+                    _C(
+                        "employer_and_individual",
+                        "fixed_per_person_month",
+                        ("major_medical_premium", "major_medical_employer_part"),
+                    ),
+                ),
+                fixed_premium=("major_medical_premium", "major_medical_employer_part"),
+            ),
+            _F("390100", "J 二(二)2", (), "resident_scheme"),
+        ),
     ),
     "zhengzhou": CityPreset(
         slug="zhengzhou",
@@ -134,6 +268,39 @@ CITIES: dict[str, CityPreset] = {
             ),
         ),
         demo_counties=("410105", "410122"),
+        funds=(
+            _F("310100", "Z 二", _EMPLOYEE_POOLED),
+            _F("310200", "Z 二", _PERSONAL_ACCOUNTS, "personal_accounts"),
+            _F(
+                "330100",
+                "Z 二",
+                (
+                    _C(
+                        "employer_and_individual",
+                        "fixed_per_person_month",
+                        ("employee_supplementary_premium", "employee_supplementary_employer_part"),
+                    ),
+                ),
+                fixed_premium=(
+                    "employee_supplementary_premium",
+                    "employee_supplementary_employer_part",
+                ),
+            ),
+            _F("390100", "Z 二、四(四)", (), "resident_scheme"),
+            _F(
+                "390200",
+                "Z 二",
+                (_C("individual", "fixed_per_person_year", ("resident_supplementary_yearly",)),),
+                "resident_scheme",
+            ),
+            _F("920100", "Z 四(一)(二)", (_MATERNITY,)),
+            _F(
+                "990100",
+                "Z 四(九)",
+                (_C("pooled_fund", "share_of_collections", ("adjustment_fund_rate",)),),
+                "extracted",
+            ),
+        ),
         # The districts but 上街区 remit maternity collections to the city (Z 四(二)).
         county_rules={
             code: {"maternity_remitted_to_city": Decimal("1")}

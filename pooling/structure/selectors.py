@@ -8,7 +8,13 @@ from django.db.models import QuerySet
 from pooling.accounts.models import User
 from pooling.core.access import scope_queryset
 from pooling.core.periods import in_force
-from pooling.structure.models import AccessionEvaluation, County, CountyPoolingModel
+from pooling.structure.models import (
+    AccessionEvaluation,
+    County,
+    CountyPoolingModel,
+    Municipality,
+)
+from pooling.structure.presets import CITIES, CityPreset
 
 
 def pooling_model_for(*, county: County, month: datetime.date) -> CountyPoolingModel | None:
@@ -42,3 +48,25 @@ def accession_evaluations_for(*, user: User) -> QuerySet[AccessionEvaluation]:
         county_field="county",
         municipality_field="county__municipality",
     )
+
+
+def city_preset_for(*, municipality: Municipality) -> CityPreset | None:
+    """The preset a municipality was configured from (its slug), None for any other."""
+    return CITIES.get(municipality.slug)
+
+
+def fixed_premium_keys_for(*, municipality: Municipality) -> tuple[str, str] | None:
+    """The rule keys of the city's fixed per-person premium (amount, employer part) and None
+    where its documents name no such fund (DOMAIN §14): Jining's city critical illness
+    (N 三(二)2), Jinan's 大额医疗费救助金 (J 二(二)1), Zhengzhou's employee supplementary
+    insurance (Z 二)."""
+    preset = city_preset_for(municipality=municipality)
+    fund = preset.fixed_premium_fund() if preset else None
+    return fund.fixed_premium if fund else None
+
+
+def fixed_premium_fund_code_for(*, municipality: Municipality) -> str | None:
+    """The fund the fixed per-person premium of ``fixed_premium_keys_for`` is booked to."""
+    preset = city_preset_for(municipality=municipality)
+    fund = preset.fixed_premium_fund() if preset else None
+    return fund.code if fund else None
