@@ -3,6 +3,7 @@
 from funds.booking import urls as booking
 from funds.catalogue import urls as catalogue
 from funds.history import urls as history
+from funds.interest import urls as interest
 from funds.ledger import urls as ledger
 from funds.reports import urls as reports
 
@@ -12,4 +13,5 @@ urlpatterns = [
     *booking.api_urlpatterns,
     *history.api_urlpatterns,
     *catalogue.api_urlpatterns,
+    *interest.api_urlpatterns,
 ]

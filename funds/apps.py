@@ -59,6 +59,12 @@ class FundsConfig(AppConfig):
         register_navigation(_("Historical balances"), "funds:history_list", "funds.view_history")
         register_navigation(_("Fund accounts"), "funds:account_list", "funds.view_ledger")
         register_navigation(_("Fund catalogue"), "funds:fund_catalogue", "funds.view_ledger")
+        # Interest per fund (N 三(四) 分别计息): the agency or finance computes the quarter and
+        # confirms each account against the bank's figure; everyone reads within scope.
+        access.register("funds.view_interest", access.ALL_ROLES)
+        access.register("funds.compute_interest", {Role.AGENCY_CLERK, Role.FINANCE_OFFICER})
+        access.register("funds.confirm_interest", {Role.AGENCY_CLERK, Role.FINANCE_OFFICER})
+        register_navigation(_("Interest"), "funds:interest_list", "funds.view_interest")
         register_navigation(_("Journal entries"), "funds:entry_list", "funds.view_ledger")
         register_navigation(_("Ledger checks"), "funds:check_list", "funds.view_ledger_checks")
         register_navigation(

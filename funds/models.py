@@ -7,4 +7,5 @@ from funds.history.models import (  # noqa: F401
     ReleaseApplication,
     TimeDeposit,
 )
+from funds.interest.models import InterestSettlement  # noqa: F401
 from funds.ledger.models import Account, ClosedMonth, FundType, JournalEntry, LedgerCheck, Posting  # noqa: F401

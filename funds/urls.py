@@ -4,6 +4,7 @@ from funds.booking import urls as booking
 from funds.budgets import urls as budgets
 from funds.catalogue import urls as catalogue
 from funds.history import urls as history
+from funds.interest import urls as interest
 from funds.ledger import urls as ledger
 from funds.reports import urls as reports
 
@@ -16,4 +17,5 @@ urlpatterns = [
     *booking.urlpatterns,
     *history.urlpatterns,
     *catalogue.urlpatterns,
+    *interest.urlpatterns,
 ]

@@ -62,6 +62,8 @@ class Account(models.Model):
         DESIGNATED_INSTITUTION = "designated_institution", _("designated institutions")
         COUNTY_GOVERNMENT = "county_government", _("county government")
         CITY_FINANCE = "city_finance", _("city finance")
+        BANK = "bank", _("bank")
+        PROVINCE = "province", _("province")
 
     class Kind(models.TextChoices):
         INCOME = "income", _("income account")

@@ -102,6 +102,8 @@ _OWNER_LABEL = {
     Account.Owner.DESIGNATED_INSTITUTION: "定点医药机构",
     Account.Owner.COUNTY_GOVERNMENT: "县级政府",
     Account.Owner.CITY_FINANCE: "市财政",
+    Account.Owner.BANK: "开户银行",
+    Account.Owner.PROVINCE: "省级",
 }
 _KIND_LABEL = {
     Account.Kind.INCOME: "收入户",
@@ -134,6 +136,10 @@ CITY_ACCOUNT_PLAN: tuple[tuple[str, str, bool], ...] = (
     (Account.Owner.CITY_FINANCE, Account.Kind.COUNTERPARTY, True),
     (Account.Owner.TAX_BUREAU, Account.Kind.COUNTERPARTY, True),
     (Account.Owner.DESIGNATED_INSTITUTION, Account.Kind.COUNTERPARTY, True),
+    # The banks pay the funds' interest (N 三(四) 分别计息); the province receives the
+    # provincial critical-illness transfer (N 三).
+    (Account.Owner.BANK, Account.Kind.COUNTERPARTY, True),
+    (Account.Owner.PROVINCE, Account.Kind.COUNTERPARTY, True),
 )
 
 

@@ -218,7 +218,8 @@ def test_opening_accounts_is_idempotent_and_covers_every_fund(ledger, county_a):
     assert services.accounts_open_for_county(county=county_a, actor=None) == 0
     # 10 funds × 7 accounts, plus the personal-account control account of fund 310200.
     assert per_county == 71
-    assert city_wide == 70
+    # 10 funds × 9 city-wide accounts (with the bank and the province as counterparties).
+    assert city_wide == 90
     assert Account.objects.get(
         county=county_a, kind=Account.Kind.INCOME, fund_type__code=POOLED
     ).name == ("任城区 · 职工基本医疗保险统筹基金 · 收入户")
