@@ -38,6 +38,11 @@ class RuleSpec:
     cities: tuple[str, ...] = ()
     # Where a city's value comes from when not ``clause``: its own clause or DEMO_DEFAULT.
     city_sources: dict[str, str] = field(default_factory=dict)
+    # A benefit rule a county whose employee fund ran a deficit before the end of 2019 keeps
+    # in its former version after accession (N 三(三)), while FORMER_RULES_KEY is 1 for it.
+    former_rules_exception: bool = False
+    # A county-scoped value that applies after accession too (the exception marker itself).
+    county_after_accession: bool = False
 
     def default_for(self, city_slug: str) -> Decimal:
         return self.city_defaults.get(city_slug, self.default)
@@ -48,6 +53,9 @@ class RuleSpec:
     def source_for(self, city_slug: str) -> str:
         """The clause, national rule or ``DEMO_DEFAULT`` the city's value comes from."""
         return self.city_sources.get(city_slug, self.clause)
+
+
+FORMER_RULES_KEY = "former_benefit_rules_kept"
 
 
 def _demo_elsewhere(*cities: str) -> dict[str, str]:
@@ -185,6 +193,7 @@ RULES: dict[str, RuleSpec] = {
             RuleKind.COUNT,
             "N 三(三)",
             _d("6"),
+            former_rules_exception=True,
         ),
         RuleSpec(
             "provincial_life_expectancy",
@@ -329,6 +338,19 @@ RULES: dict[str, RuleSpec] = {
             RuleKind.COUNT,
             "财社〔2017〕144号",
             _d("3"),
+        ),
+        # County exceptions after accession (N 三(三)): a county whose employee fund ran a
+        # deficit before the end of 2019 keeps its former benefit rules for now. The bureau
+        # records it as this county-scoped flag; only then is a county version of a benefit
+        # rule after accession accepted and applied.
+        RuleSpec(
+            "former_benefit_rules_kept",
+            _("county keeps its former benefit rules (deficit before the end of 2019)"),
+            RuleKind.FLAG,
+            "N 三(三)",
+            _d("0"),
+            cities=("jining",),
+            county_after_accession=True,
         ),
         # Other funds (DOMAIN §14). The documents name these funds but give no amounts: every
         # value below is a demo default the bureau edits.

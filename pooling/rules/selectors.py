@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from pooling.accounts.models import Role, User
 from pooling.core.access import scope_queryset
 from pooling.core.periods import in_force
+from pooling.rules.catalogue import FORMER_RULES_KEY, RULES
 from pooling.rules.models import PolicyRule
 from pooling.structure.models import County, Municipality
 
@@ -36,10 +37,13 @@ def rule_value(
     """The value of rule ``key`` in force on ``on``.
 
     Before a county's accession its own version, where one exists, wins over the
-    municipality's; from the accession date on the municipality-wide value applies (J 二).
+    municipality's; from the accession date on the municipality-wide value applies (J 二),
+    except where ``county_version_applies`` says a document keeps the county's (N 三(三)).
     """
     versions = PolicyRule.objects.filter(municipality=municipality, key=key).filter(in_force(on))
-    if county is not None and (county.accession_date is None or on < county.accession_date):
+    if county is not None and county_version_applies(
+        municipality=municipality, county=county, key=key, on=on
+    ):
         own = versions.filter(county=county).first()
         if own is not None:
             return own.value
@@ -47,6 +51,29 @@ def rule_value(
     if city_wide is None:
         raise RuleNotDefined(key, on)
     return city_wide.value
+
+
+def county_version_applies(
+    *, municipality: Municipality, county: County, key: str, on: datetime.date
+) -> bool:
+    """Whether a county's own version of ``key`` would be read on ``on``: always before the
+    county's accession (J 二); after it only for the exception marker itself and, while the
+    county's ``former_benefit_rules_kept`` is 1, for a benefit rule it keeps (N 三(三))."""
+    if county.accession_date is None or on < county.accession_date:
+        return True
+    spec = RULES.get(key)
+    if spec is None:
+        return False
+    if spec.county_after_accession:
+        return True
+    if not spec.former_rules_exception:
+        return False
+    marker = (
+        PolicyRule.objects.filter(municipality=municipality, county=county, key=FORMER_RULES_KEY)
+        .filter(in_force(on))
+        .first()
+    )
+    return marker is not None and marker.value == 1
 
 
 def policy_rules_for(*, user: User) -> QuerySet[PolicyRule]:

@@ -14,6 +14,7 @@ from pooling.core.audit import audit_record, audited_update
 from pooling.core.periods import ONE_DAY, overlaps
 from pooling.rules.catalogue import RULES
 from pooling.rules.models import PolicyRule
+from pooling.rules.selectors import county_version_applies
 from pooling.structure.models import County, Municipality
 
 
@@ -52,6 +53,8 @@ def policy_rule_add_version(
         raise ValidationError({"effective_to": _("The end date is before the start date.")})
     if county is not None and county.municipality_id != municipality.pk:
         raise ValidationError({"county": _("The county belongs to another municipality.")})
+    if county is not None:
+        _county_version_check(municipality, county, key, effective_from, effective_to)
     # Lock every version of this rule and scope, in a fixed order, and decide on them.
     versions = list(
         PolicyRule.objects.filter(municipality=municipality, key=key, county=county)
@@ -82,6 +85,40 @@ def policy_rule_add_version(
         actor=actor, action="rule.add", instance=version, municipality=municipality, county=county
     )
     return version
+
+
+def _county_version_check(
+    municipality: Municipality,
+    county: County,
+    key: str,
+    effective_from: datetime.date,
+    effective_to: datetime.date | None,
+) -> None:
+    """Refuse a county version the product would ignore: any part of it from the county's
+    accession on, unless a document keeps the county's value (``county_version_applies``;
+    N 三(三)). Checked on the first day after accession the version covers."""
+    joined = county.accession_date
+    if joined is None or (effective_to is not None and effective_to < joined):
+        return
+    first_day = max(effective_from, joined)
+    if county_version_applies(municipality=municipality, county=county, key=key, on=first_day):
+        return
+    params = {"county": county.name, "date": joined.isoformat(), "day": first_day.isoformat()}
+    if RULES[key].former_rules_exception:
+        message = _(
+            "%(county)s joined the city pool on %(date)s; from then on the municipal value "
+            "applies, so a county version from %(day)s would be ignored. Only a county whose "
+            "employee fund ran a deficit before the end of 2019 keeps its former benefit "
+            "rules (N 三(三)): record that first with the county's “former benefit rules "
+            "kept” rule."
+        )
+    else:
+        message = _(
+            "%(county)s joined the city pool on %(date)s; from then on the municipal value "
+            "applies (J 二), so a county version from %(day)s would be ignored. End it before "
+            "%(date)s or change the municipal value."
+        )
+    raise ValidationError({"county": message % params})
 
 
 def _superseded_version(
