@@ -19,6 +19,8 @@ One month M, in the order the documents prescribe, each step by the persona who 
 4. **Benefit statements** of M: one designated hospital per county claims
    ``CLAIM_SHARE`` of what the county received for M; the county officer approves it less
    a ``CUT_SHARE`` cut with a reason, and pays it on the 20th (``settlement.benefits``).
+   In March, June, September and December the quarter's **interest** is computed from the
+   ledger and confirmed by the clerk with the bank's figure (``funds.interest``, N 三(四)).
 5. **The monthly cycle** of M (``settlement.cycle``): cut-off (posts the collection file
    and the retirees' personal-account credits), remittance, fiscal transfer, zero-balance
    check, month close.
@@ -51,6 +53,9 @@ from funds.budgets.services import (
 )
 from funds.history.models import HistoricalBalance
 from funds.history.services import DepositInput, historical_balance_register, time_deposits_collect
+from funds.interest.models import InterestSettlement
+from funds.interest.selectors import SETTLEMENT_DAY, SETTLEMENT_MONTHS
+from funds.interest.services import interest_quarter_compute, interest_settlement_confirm
 from funds.ledger.models import Account, FundType
 from funds.ledger.selectors import account_for, ledger_verify
 from funds.ledger.services import accounts_open_for_municipality
@@ -439,6 +444,20 @@ def _benefits_month(
         result.paid += statement.amount_approved
 
 
+def _interest_quarter(municipality: Municipality, month: datetime.date, personas) -> None:
+    """The quarter's interest settled on the 20th (N 三(四) 分别计息): computed from the
+    ledger and confirmed by the clerk with the bank's figure, which here is the computed one."""
+    settlement_date = month.replace(day=SETTLEMENT_DAY)
+    rows = interest_quarter_compute(
+        municipality=municipality, settlement_date=settlement_date, actor=personas.clerk
+    )
+    for row in rows:
+        if row.status == InterestSettlement.Status.COMPUTED:
+            interest_settlement_confirm(
+                settlement=row, bank_interest=row.computed_interest, actor=personas.clerk
+            )
+
+
 def simulation_month_run(
     *,
     municipality: Municipality,
@@ -494,6 +513,9 @@ def simulation_month_run(
             )
         step = "benefit statements"
         _benefits_month(municipality, month, personas, received, result)
+        if month.month in SETTLEMENT_MONTHS:
+            step = "interest"
+            _interest_quarter(municipality, month, personas)
     except ValidationError as error:
         raise SimulationError(f"{month:%Y-%m} {step}: {' '.join(error.messages)}") from error
     if run_cycle:
@@ -675,6 +697,22 @@ def simulation_year_run(
     result.checks["premiums = assessments paid"] = (
         result.figures["premiums booked"] == result.figures["assessed"]
     )
+    interest = Decimal("0.00")
+    for fund in FundType.objects.order_by("code"):
+        totals = line_totals(municipality=municipality, fund=fund, start=january, end=december)
+        interest += sum((a for (_c, code), a in totals.items() if code == "interest"), Decimal(0))
+    result.figures["interest booked"] = round_money(interest)
+    quarters = (
+        InterestSettlement.objects.filter(
+            municipality=municipality,
+            settlement_date__year=year,
+            status=InterestSettlement.Status.CONFIRMED,
+        )
+        .values("settlement_date")
+        .distinct()
+        .count()
+    )
+    result.checks["interest booked each quarter"] = quarters == 4 and interest > 0
     result.checks["benefits = statements paid"] = (
         result.figures["benefits booked"] == result.figures["statements paid"]
     )

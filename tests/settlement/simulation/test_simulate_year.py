@@ -14,9 +14,10 @@ from django.db.models import Sum
 
 from enrollment.contributions.models import Assessment
 from funds.history.models import HistoricalBalance
-from funds.ledger.models import Account, FundType, JournalEntry
+from funds.ledger.models import Account, FundType, JournalEntry, Posting
 from funds.reports.selectors import final_accounts
 from pooling.structure.models import County, Municipality
+from pooling.structure.presets import CITIES
 from settlement.benefits.models import BenefitStatement
 from settlement.cycle.models import MonthlyCycle
 from settlement.plans.models import CityMonthlyPlan
@@ -92,6 +93,17 @@ def test_a_simulated_year_checks_out_and_reruns_without_booking(db, city):
         city_level, *_counties = pooled.columns
         assert city_level.line("grant_to_lower") > 0
         assert pooled.city_total.line("grant_to_lower") == Decimal("0.00")
+
+    # Every quarter's interest booked (N 三(四) 分别计息): the interest line is not zero.
+    assert pooled.city_total.line("interest") > 0
+    assert "interest booked each quarter" in text
+    # Money only in the funds the city's document names (DOMAIN §14).
+    funds_with_money = set(
+        Posting.objects.filter(account__municipality=municipality).values_list(
+            "fund_type__code", flat=True
+        )
+    )
+    assert funds_with_money <= CITIES[city].fund_codes(), funds_with_money
 
     entries = JournalEntry.objects.count()
     again = io.StringIO()
