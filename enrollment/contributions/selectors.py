@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext
 
 from enrollment.collection_files.models import CollectionAllocation
 from enrollment.contributions.assessment import MONTHS_PER_YEAR
@@ -20,7 +21,7 @@ from enrollment.people.models import (
 from pooling.accounts.models import User
 from pooling.core.access import scope_queryset
 from pooling.core.money import ZERO, next_month
-from pooling.rules.catalogue import RULES
+from pooling.rules.catalogue import DEMO_DEFAULT, RULES
 from pooling.rules.selectors import RuleNotDefined, rule_value
 from pooling.structure.models import County, Municipality
 from pooling.structure.selectors import fixed_premium_keys_for
@@ -126,6 +127,8 @@ def contribution_rules_in_force(
         except RuleNotDefined:
             value = None
         source = spec.source_for(municipality.slug)
+        if source == DEMO_DEFAULT:
+            source = gettext("demo default")
         result.append(RuleInForce(key, str(spec.label), source, spec.kind, value))
     return result
 

@@ -19,7 +19,7 @@ from pooling.accounts.models import Role, User
 from pooling.core.features import feature_modules
 from pooling.core.money import month_start
 from pooling.rules import services as rules_services
-from pooling.rules.catalogue import RULES
+from pooling.rules.catalogue import DEMO_DEFAULT, RULES
 from pooling.rules.models import PolicyRule
 from pooling.structure import services as structure_services
 from pooling.structure.models import (
@@ -204,6 +204,12 @@ def _pooling_models_seed(preset: CityPreset, municipality: Municipality, approve
             )
 
 
+def _seed_note(source: str) -> str:
+    """The note of a seeded version: its source, a demo default named in both languages
+    (notes are data, shown as written)."""
+    return f"演示默认值 ({DEMO_DEFAULT})" if source == DEMO_DEFAULT else source
+
+
 def _rules_seed(preset: CityPreset, municipality: Municipality, approver: User) -> None:
     seeded = set(PolicyRule.objects.filter(municipality=municipality).values_list("county", "key"))
     seeded_keys = {key for _county, key in seeded}
@@ -217,7 +223,7 @@ def _rules_seed(preset: CityPreset, municipality: Municipality, approver: User) 
             value=spec.default_for(preset.slug),
             effective_from=preset.pooling_start,
             actor=approver,
-            note=spec.source_for(preset.slug),
+            note=_seed_note(spec.source_for(preset.slug)),
         )
     for code, values in preset.county_rules.items():
         county = municipality.counties.get(code=code)
