@@ -37,6 +37,15 @@ class AuditListView(CapabilityRequiredMixin, FilterView):
     def get_queryset(self):
         return selectors.audit_events_for(user=self.request.user)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        events = list(context["object_list"])
+        changes = selectors.audit_changes(events)
+        context["events"] = [
+            (event, selectors.audit_object_label(event), changes[event.pk]) for event in events
+        ]
+        return context
+
     def render_to_response(self, context, **kwargs):
         if self.request.GET.get("export") == "csv":
             return csv_response(

@@ -29,6 +29,13 @@ def money(value) -> str:
 
 
 @register.filter
+def file_name(value) -> str:
+    """An uploaded file's own name without the storage folders it was saved under."""
+    name = getattr(value, "name", value) or ""
+    return str(name).rsplit("/", 1)[-1]
+
+
+@register.filter
 def can(user, capability: str) -> bool:
     """``{% if user|can:"pooling.change_rules" %}`` shows a button only to those allowed."""
     return has_capability(user, capability)
