@@ -82,12 +82,28 @@ class _VisibleText(HTMLParser):
             self.parts.append(data)
 
 
-def english_words(page: str) -> set[str]:
-    """The English words a Chinese reader would meet on ``page`` (HTML), names excepted."""
+def visible_text(page: str) -> str:
     parser = _VisibleText()
     parser.feed(page)
-    text = FILE_NAME.sub(" ", " ".join(parser.parts))
-    return {word for word in ENGLISH_WORD.findall(text) if word not in NAMES}
+    return FILE_NAME.sub(" ", " ".join(parser.parts))
+
+
+def english_words(page: str) -> set[str]:
+    """The English words a Chinese reader would meet on ``page`` (HTML), names excepted."""
+    return {word for word in ENGLISH_WORD.findall(visible_text(page)) if word not in NAMES}
+
+
+# 9000000.00 where 9,000,000.00 belongs: four or more digits before the point, no separator.
+UNFORMATTED_AMOUNT = re.compile(r"(?<![\d,.])\d{4,}\.\d{2}\b")
+
+
+def unformatted_amounts(page: str) -> set[str]:
+    return set(UNFORMATTED_AMOUNT.findall(visible_text(page)))
+
+
+def test_the_reader_finds_an_amount_without_separators():
+    page = "<html><body><td>9000000.00</td><td>9,000,000.00</td><td>0.074</td></body></html>"
+    assert unformatted_amounts(page) == {"9000000.00"}
 
 
 def test_the_reader_finds_a_string_that_was_never_translated():
@@ -105,7 +121,7 @@ NOT_PAGES = ("/admin/", "/logout/", "/i18n/", "/api/", "/static/", "/media/")
 
 def _english_on_pages(client, start: str, limit: int) -> dict[str, set[str]]:
     """Follow the site's links from ``start`` (GET only, up to ``limit`` pages, exports
-    skipped) and return the English words found on each page."""
+    skipped) and return the English words and unformatted amounts found on each page."""
     seen, queue, found, read = {start}, [start], {}, 0
     while queue and read < limit:
         path = queue.pop(0)
@@ -114,7 +130,7 @@ def _english_on_pages(client, start: str, limit: int) -> dict[str, set[str]]:
         if "html" not in response.get("Content-Type", ""):
             continue
         page = response.content.decode()
-        words = english_words(page)
+        words = english_words(page) | unformatted_amounts(page)
         if words:
             found[path] = words
         for link in LINK.findall(page):
@@ -126,9 +142,10 @@ def _english_on_pages(client, start: str, limit: int) -> dict[str, set[str]]:
 
 
 @pytest.mark.django_db
-def test_every_page_of_the_demo_city_reads_in_chinese(client):
+def test_every_page_of_the_demo_city_reads_in_chinese_with_amounts_as_money(client):
     """The Jining demo crawled in Chinese as a city clerk, a county officer and an auditor,
-    plus the error pages: no English word outside codes and names."""
+    plus the error pages: no English word outside codes and names, no amount without its
+    thousands separators."""
     call_command("seed_demo", city="jining", insured=40, stdout=io.StringIO())
     client.raise_request_exception = False
     found: dict[str, set[str]] = {}

@@ -8,6 +8,8 @@ from django.apps import apps
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -78,11 +80,17 @@ class _Labeller:
             return self._related(model_field.related_model, value)
         if model_field.choices:
             return str(dict(model_field.flatchoices).get(value, value))
-        if isinstance(model_field, models.DecimalField) and model_field.decimal_places == 2:
+        if isinstance(model_field, models.DateTimeField) and isinstance(value, str):
+            moment = parse_datetime(value)
+            return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else value
+        if isinstance(model_field, models.DecimalField):
             try:
-                return f"{round_money(Decimal(str(value))):,.2f}"
+                number = Decimal(str(value))
             except (InvalidOperation, ValueError):
                 return str(value)
+            if model_field.decimal_places == 2:
+                return f"{round_money(number):,.2f}"
+            return f"{number.normalize():,f}"
         if isinstance(value, list):
             return "、".join(self.value(None, item) for item in value)
         return str(value)

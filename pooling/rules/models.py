@@ -60,6 +60,6 @@ class PolicyRule(models.Model):
     def __str__(self) -> str:
         return _("%(key)s=%(value)s from %(start)s") % {
             "key": self.key,
-            "value": self.value,
+            "value": f"{self.value.normalize():f}",
             "start": self.effective_from,
         }

@@ -9,7 +9,7 @@ from pooling.core import workflow
 from pooling.core.access import has_capability
 from pooling.core.money import round_money
 from pooling.core.workflow import Transition
-from pooling.rules.catalogue import RULES
+from pooling.rules.catalogue import RULES, RuleKind
 
 register = template.Library()
 
@@ -26,6 +26,33 @@ def money(value) -> str:
     except (InvalidOperation, ValueError, TypeError):
         return str(value)
     return f"{amount:,.2f}"
+
+
+@register.filter
+def grouped(value, places: int = 1) -> str:
+    """A figure that is not money (months covered, a count) with thousands separated and
+    ``places`` decimals, in every language; blank for no value."""
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{Decimal(str(value)):,.{int(places)}f}"
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)
+
+
+@register.filter
+def rule_value(value, key: str) -> str:
+    """A dated rule's value as its kind reads: an amount as money, a rate or count without
+    the trailing zeros of its six stored decimals (``0.074``, not ``0.074000``)."""
+    spec = RULES.get(key)
+    if spec is not None and spec.kind == RuleKind.AMOUNT:
+        return money(value)
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)
+    text = f"{number.normalize():f}"
+    return text
 
 
 @register.filter

@@ -174,7 +174,7 @@ class RemittanceLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.from_account} → {self.to_account}: {self.amount}"
+        return f"{self.from_account} → {self.to_account}: {self.amount:,.2f}"
 
 
 # ---------------------------------------------------------------------------------------------
