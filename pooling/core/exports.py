@@ -6,16 +6,23 @@ openpyxl's write-only mode to a temporary file served by ``FileResponse``. Rows 
 everything the filter selects (all pages, same scope as the page)."""
 
 import csv
+import datetime
 import tempfile
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 from django.utils.functional import Promise
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 ROW_CHUNK = 2000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 
 class _Echo:
@@ -41,6 +48,28 @@ def csv_response(
     return response
 
 
+def xlsx_cell(sheet, value) -> object:
+    """A value as a spreadsheet cell a clerk can add up: money (``Decimal``) a number shown
+    ``#,##0.00``, a date a date, a moment a local date and time (Excel has no time zones),
+    a translatable label its text."""
+    if isinstance(value, Decimal):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = MONEY_FORMAT
+        return cell
+    if isinstance(value, datetime.datetime):
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        cell = WriteOnlyCell(sheet, value=moment.replace(tzinfo=None))
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if isinstance(value, Promise):
+        return str(value)
+    return value
+
+
 def xlsx_response(
     *, header: Sequence[str], rows: Iterable[Sequence], filename: str, title: str
 ) -> FileResponse:
@@ -48,9 +77,9 @@ def xlsx_response(
     file is unlinked once the response closes it (a NamedTemporaryFile deleted on close)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(list(header))
+    sheet.append([str(label) for label in header])
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([xlsx_cell(sheet, value) for value in row])
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
     workbook.save(handle)
     handle.seek(0)

@@ -156,3 +156,31 @@ class TransitionView(ServiceFormView):
 
     def get_cancel_url(self) -> str:
         return self.get_success_url()
+
+
+class SortableListMixin:
+    """A list page sorted by the column the reader clicks: ``?sort=name`` or ``?sort=-name``.
+
+    ``sort_fields`` maps each sortable column's key to its ORM ordering; an unknown key is
+    ignored (the list keeps its own order), so a typed URL never errors. The header cells use
+    ``{% sort_header "name" _("Name") %}`` (``pooling_tags``), which keeps the filter and
+    resets the page. The primary key breaks ties, so pages never overlap."""
+
+    sort_fields: dict[str, str] = {}
+
+    def sort_key(self) -> str:
+        key = self.request.GET.get("sort", "")
+        return key if key.lstrip("-") in self.sort_fields else ""
+
+    def sort_queryset(self, queryset: QuerySet) -> QuerySet:
+        key = self.sort_key()
+        if not key:
+            return queryset
+        field = self.sort_fields[key.lstrip("-")]
+        if key.startswith("-"):
+            return queryset.order_by(f"-{field}", "-pk")
+        return queryset.order_by(field, "pk")
+
+    def get_context_data(self, *, object_list=None, **kwargs):
+        queryset = object_list if object_list is not None else self.object_list
+        return super().get_context_data(object_list=self.sort_queryset(queryset), **kwargs)
