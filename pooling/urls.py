@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
 from pooling.accounts import views as accounts_views
-from pooling.structure import views as structure_views
+from settlement.dashboard import views as dashboard_views
 
 api_patterns = [
     path("", include("pooling.api_urls")),
@@ -29,7 +29,7 @@ MOVED_PAGES = [
 ]
 
 urlpatterns = [
-    path("", structure_views.HomeView.as_view(), name="home"),
+    path("", dashboard_views.HomeView.as_view(), name="home"),
     path("login/", login_not_required(accounts_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
