@@ -4,7 +4,7 @@
    notices of overdue steps;
 2. this month's cycle and its state (city staff);
 3. each fund's balance and months of spending covered per county, with the warning level of
-   the risk page (``settlement.risk``), for the last closed month;
+   the risk page (``settlement.risk``), as of this month;
 4. the last collection files, with the money they could not match.
 
 A county officer sees the same for their own county only."""
@@ -27,9 +27,9 @@ from settlement.notifications.selectors import notifications_for
 from settlement.plans.models import AnnualPlan, UsagePlan
 from settlement.plans.selectors import annual_plans_for, usage_plans_for
 from settlement.risk.selectors import (
+    RiskPoint,
     RiskRow,
     Thresholds,
-    add_months,
     funds_in_use,
     risk_series,
     thresholds_for,
@@ -55,6 +55,14 @@ class FundPanel:
 
 
 @dataclass
+class CoverRow:
+    """One entity (a county or the city level) across the funds: its latest point in each."""
+
+    label: str
+    points: list[RiskPoint | None]
+
+
+@dataclass
 class Home:
     waiting: list[Waiting] = field(default_factory=list)
     cycle: MonthlyCycle | None = None
@@ -63,6 +71,18 @@ class Home:
     risk_month: datetime.date | None = None
     thresholds: Thresholds | None = None
     imports: list[CollectionBatch] = field(default_factory=list)
+
+    @property
+    def cover_rows(self) -> list[CoverRow]:
+        """The funds side by side: one row per entity, one column group per fund."""
+        rows: dict[str, CoverRow] = {}
+        for index, panel in enumerate(self.funds):
+            for risk_row in panel.rows:
+                row = rows.setdefault(
+                    risk_row.key, CoverRow(risk_row.label, [None] * len(self.funds))
+                )
+                row.points[index] = risk_row.latest
+        return list(rows.values())
 
 
 def _waiting_for(user: User) -> list[Waiting]:
@@ -143,8 +163,8 @@ def home_for(*, user: User, today: datetime.date) -> Home:
     if has_capability(user, "settlement.view_cycles"):
         home.cycle = cycles_for(user=user).filter(month=home.cycle_month).first()
     if has_capability(user, "settlement.view_risk"):
-        # The last closed month: this month's spending is not complete yet.
-        home.risk_month = add_months(month_start(today), -1)
+        # Balances to date; the spending averaged is the last twelve months'.
+        home.risk_month = month_start(today)
         home.funds, home.thresholds = _fund_panels(user, home.risk_month)
     if has_capability(user, "enrollment.view_collections"):
         home.imports = list(collection_batches_for(user=user).order_by("-pk")[:LAST_IMPORTS])

@@ -21,7 +21,7 @@ POOLED = "310100"
 @pytest.fixture
 def county_b_funded(jining, county_b):
     """12,000.00 collected into county B's fiscal special account last month, 1,000.00 of it
-    spent on benefits: 11,000.00 left, 11 months of spending covered."""
+    spent on benefits: 11,000.00 left."""
     services.accounts_open_for_municipality(municipality=jining, actor=None)
     last_month = add_months(month_start(timezone.localdate()), -1)
 
@@ -67,7 +67,7 @@ def test_the_city_clerk_sees_what_waits_the_cycle_and_each_county_fund(
     assert 'id="waiting"' in page and "Annual plans to review" in page
     assert "Usage plans to consolidate" in page
     assert 'id="this-cycle"' in page and "cycle has not been started" in page
-    assert "Funds at the end of" in page and "310100" in page
+    assert "Funds as of" in page and "310100" in page
     # County B's row of the pooled fund: the balance, as money, and its months covered.
     assert "11,000.00" in page and "兖州区" in page
 
