@@ -20,6 +20,9 @@ class CycleFilter(django_filters.FilterSet):
 class RemittanceLineFilter(ScopedFilterSet):
     month = django_filters.DateFilter(field_name="cycle__month", label=_("Month (first day)"))
     fund_type = django_filters.ModelChoiceFilter(queryset=FundType.objects.all(), label=_("Fund"))
+    # Declared, not generated from the model: a generated label is built once, in the
+    # language active when the class is first used, and stayed English on Chinese pages.
+    stage = django_filters.ChoiceFilter(choices=RemittanceLine.Stage.choices, label=_("Stage"))
 
     class Meta:
         model = RemittanceLine
