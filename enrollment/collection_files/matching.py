@@ -24,7 +24,7 @@ from enrollment.people.models import (
     InsuredPerson,
 )
 from pooling.core.db import bulk_work_mem
-from pooling.core.imports import ImportReport, parse_amount
+from pooling.core.imports import ImportReport
 from pooling.core.money import ZERO, parse_month
 from pooling.structure.models import Municipality
 
@@ -68,14 +68,7 @@ def collection_rows_parse(
         except ValidationError as error:
             report.add(number, "month", row.get("month", ""), error)
             month = None
-        amount = parse_amount(row.get("amount", ""))
-        if amount is None:
-            report.add(
-                number,
-                "amount",
-                row.get("amount", ""),
-                gettext_lazy("Not an amount in yuan with at most two decimals, zero or more."),
-            )
+        amount = report.amount(number, "amount", row.get("amount", ""))
         if len(code) == 18 and month is not None and amount is not None:
             parsed.append(ParsedCollectionRow(number, code, month, amount))
     report.valid_rows = len(parsed)
@@ -346,6 +339,13 @@ def _copy_staging(cursor, buffer: io.StringIO) -> None:
     if buffer.tell():
         buffer.seek(0)
         cursor.copy_expert(f"COPY {_STAGING} FROM STDIN", buffer)
+
+
+def collection_staged_total() -> Decimal:
+    """The sum of the staged rows' amounts."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT coalesce(sum(amount), 0) FROM {_STAGING}")
+        return cursor.fetchone()[0]
 
 
 def collection_staged_parsed() -> list[ParsedCollectionRow]:

@@ -9,13 +9,13 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, override
 
-from pooling.core.money import FEN
+from pooling.core.money import MONEY_MAX, parse_money
 
 Row = TypeVar("Row")
 
@@ -63,6 +63,15 @@ class ImportReport:
         self.errors.append(
             RowError(row, column, "" if value is None else str(value), reason_zh, reason_en)
         )
+
+    def amount(self, row: int, column: str, text: str, *, positive: bool = False) -> Decimal | None:
+        """The amount in ``text`` (``pooling.core.money.parse_money``), or None with the
+        reason recorded against ``row`` and ``column``."""
+        try:
+            return parse_money(text, positive=positive)
+        except ValidationError as error:
+            self.add(row, column, text, error)
+            return None
 
     def as_dict(self) -> dict:
         return {
@@ -143,15 +152,22 @@ def _text(cell) -> str:
     return str(cell).strip()
 
 
-def parse_amount(text: str) -> Decimal | None:
-    """A non-negative amount with at most two decimals, or None."""
-    try:
-        value = Decimal(text.replace(",", ""))
-    except (InvalidOperation, AttributeError):
-        return None
-    if not value.is_finite() or value < 0 or value != value.quantize(FEN):
-        return None
-    return value.quantize(FEN)
+def refuse_overflowing_total(total: Decimal) -> None:
+    """Refuse a whole file (``ValidationError`` on ``file``) whose amounts add up to more than
+    a money column holds, so a batch's total can never overflow (``MONEY_MAX``)."""
+    if total > MONEY_MAX:
+        raise ValidationError(
+            {
+                "file": ValidationError(
+                    gettext(
+                        "The file's amounts add up to %(total)s yuan, more than the largest "
+                        "total of %(maximum)s yuan; split the file."
+                    ),
+                    code="total_too_large",
+                    params={"total": f"{total:,}", "maximum": f"{MONEY_MAX:,}"},
+                )
+            }
+        )
 
 
 class RowImport(Generic[Row]):

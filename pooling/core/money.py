@@ -6,7 +6,7 @@ its first day.
 
 import datetime
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,6 +18,8 @@ ZERO = Decimal("0.00")
 
 
 MONEY_MAX_DIGITS = 18
+# The largest amount a MoneyField holds: 16 digits before the point, 2 after.
+MONEY_MAX = Decimal(10) ** (MONEY_MAX_DIGITS - 2) - FEN
 
 
 def round_money(value: Decimal | int | str) -> Decimal:
@@ -25,6 +27,38 @@ def round_money(value: Decimal | int | str) -> Decimal:
     if isinstance(value, float):
         raise TypeError("Money must not be a float; pass a Decimal or a string.")
     return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def parse_money(text: str, *, positive: bool = False) -> Decimal:
+    """The amount written in ``text`` (thousands separators allowed), or a ``ValidationError``.
+
+    The one place an amount typed into a file becomes money: it must be a finite number with
+    at most two decimals, zero or more (above zero when ``positive``), and fit a
+    ``MoneyField`` (at most ``MONEY_MAX``), so no stored value can overflow a column or a
+    page (``1e20``, 21 digits, ``NaN`` and ``Infinity`` are refused, not stored).
+    """
+    try:
+        value = Decimal(str(text).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        value = None
+    if value is None or not value.is_finite() or value < 0 or (positive and value == 0):
+        raise ValidationError(_NOT_AN_AMOUNT[positive], code="not_amount")
+    if value > MONEY_MAX:
+        raise ValidationError(
+            _("The amount is larger than %(maximum)s yuan, the largest an amount may be."),
+            code="amount_too_large",
+            params={"maximum": f"{MONEY_MAX:,}"},
+        )
+    # In range, so quantizing cannot exceed the context's precision.
+    if value != value.quantize(FEN):
+        raise ValidationError(_NOT_AN_AMOUNT[positive], code="not_amount")
+    return value.quantize(FEN)
+
+
+_NOT_AN_AMOUNT = {
+    False: _("Not an amount in yuan with at most two decimals, zero or more."),
+    True: _("An amount in yuan above zero with at most two decimals."),
+}
 
 
 class MoneyField(models.DecimalField):

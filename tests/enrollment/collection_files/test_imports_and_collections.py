@@ -201,3 +201,39 @@ def test_upload_page_shows_the_report_of_a_refused_file_or_goes_to_the_batch(
     batch = CollectionBatch.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("enrollment:collection_detail", args=[batch.pk])
+
+
+@pytest.mark.parametrize("amount", ["1e20", "1" * 21, "NaN", "Infinity"])
+def test_an_amount_beyond_the_column_refuses_the_file_row_by_row(
+    jining, city_clerk, assessed, amount, api_for
+):
+    employer, _employees, _flexible = assessed
+    with pytest.raises(FileRejected) as error:
+        _collect(jining, city_clerk, f"{employer.credit_code},2024-06,{amount}")
+    assert [(e.row, e.column) for e in error.value.report.errors] == [(2, "amount")]
+    response = api_for(city_clerk).post(
+        "/api/collections/upload/",
+        {
+            "file": SimpleUploadedFile(
+                "tax.csv",
+                csv_file("payer_code,month,amount", f"{employer.credit_code},2024-06,{amount}"),
+            )
+        },
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert CollectionBatch.objects.count() == 0
+
+
+@pytest.mark.parametrize("digits", [15, 16])
+def test_a_file_whose_total_overflows_a_batch_is_refused_on_both_paths(
+    jining, city_clerk, assessed, digits
+):
+    """15-digit amounts take the staged COPY path, 16-digit ones the row-by-row path; each
+    row fits an amount, but their sum would not fit the batch's total."""
+    employer, _employees, _flexible = assessed
+    lines = [f"{employer.credit_code},2024-{month:02},{'9' * digits}" for month in range(1, 13)]
+    with pytest.raises(ValidationError) as raised:
+        _collect(jining, city_clerk, *lines)
+    assert raised.value.message_dict["file"]
+    assert CollectionBatch.objects.count() == 0

@@ -6,16 +6,14 @@ import io
 from decimal import Decimal
 
 import pytest
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import override
 from openpyxl import Workbook
 
-from pooling.core.imports import ImportReport, RowImport, parse_amount, row_import
+from pooling.core.imports import ImportReport, RowImport, row_import
+from pooling.core.money import parse_money
 
 HEADER = "code,amount\n"
-# A message the catalogues translate (Django's own), to see both languages in the report.
-NOT_A_NUMBER = forms.DecimalField.default_error_messages["invalid"]
 
 
 class AmountImport(RowImport[tuple[str, Decimal]]):
@@ -36,11 +34,8 @@ class AmountImport(RowImport[tuple[str, Decimal]]):
         if code not in self.known:
             report.add(number, "code", values["code"], "No such code.")
             return None
-        amount = parse_amount(values["amount"])
-        if amount is None:
-            report.add(number, "amount", values["amount"], NOT_A_NUMBER)
-            return None
-        return code, amount
+        amount = report.amount(number, "amount", values["amount"])
+        return None if amount is None else (code, amount)
 
     def check_rows(self, clean, report):
         seen, kept = set(), []
@@ -123,8 +118,8 @@ def test_a_file_with_row_errors_writes_nothing_and_reports_each():
             "row": 4,
             "column": "amount",
             "value": "abc",
-            "reason_zh": "输入一个数字。",
-            "reason_en": "Enter a number.",
+            "reason_zh": "不是有效金额（元，不小于零，最多两位小数）。",
+            "reason_en": "Not an amount in yuan with at most two decimals, zero or more.",
         },
     ]
 
@@ -177,7 +172,48 @@ def test_a_gb18030_csv_is_read():
 
 @pytest.mark.parametrize(
     ("text", "amount"),
-    [("1,234.5", Decimal("1234.50")), ("0", Decimal("0.00")), ("-1", None), ("1.234", None)],
+    [
+        ("1,234.5", Decimal("1234.50")),
+        ("0", Decimal("0.00")),
+        ("9999999999999999.99", Decimal("9999999999999999.99")),
+    ],
 )
-def test_parse_amount_takes_non_negative_fen_amounts(text, amount):
-    assert parse_amount(text) == amount
+def test_parse_money_takes_non_negative_fen_amounts_a_money_field_holds(text, amount):
+    assert parse_money(text) == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("-1", "not_amount"),
+        ("1.234", "not_amount"),
+        ("abc", "not_amount"),
+        ("NaN", "not_amount"),
+        ("sNaN", "not_amount"),
+        ("Infinity", "not_amount"),
+        ("-inf", "not_amount"),
+        ("", "not_amount"),
+        ("1e20", "amount_too_large"),
+        ("1e400", "amount_too_large"),
+        ("1" * 21, "amount_too_large"),
+        ("10000000000000000", "amount_too_large"),
+    ],
+)
+def test_parse_money_refuses_what_is_no_amount_or_overflows_the_column(text, code):
+    with pytest.raises(ValidationError) as raised:
+        parse_money(text)
+    assert raised.value.code == code
+
+
+def test_an_amount_beyond_the_column_is_a_row_error_naming_the_largest_amount():
+    importer = AmountImport()
+    report = _run(importer, HEADER + "A,1e20\nB," + "1" * 21 + "\nC,NaN\n")
+    assert importer.written == []
+    assert [(error.row, error.column) for error in report.errors] == [
+        (2, "amount"),
+        (3, "amount"),
+        (4, "amount"),
+    ]
+    assert report.errors[0].reason_en == (
+        "The amount is larger than 9,999,999,999,999,999.99 yuan, the largest an amount may be."
+    )
