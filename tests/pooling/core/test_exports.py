@@ -1,13 +1,57 @@
-"""XLSX exports write money as numbers formatted ``#,##0.00`` and dates as dates, so a clerk
-can add a column up in Excel."""
+"""Exports never hand a spreadsheet a formula (OWASP "CSV injection"): text typed by users that
+starts with = + - @ tab or CR is quoted in CSV and XLSX, XLSX text cells are strings, and
+money stays numeric."""
 
+import csv
 import datetime
 import io
 from decimal import Decimal
 
+import pytest
 from openpyxl import load_workbook
 
-from pooling.core.exports import xlsx_response
+from pooling.core.exports import csv_response, safe_cell, xlsx_response
+
+HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_text_a_spreadsheet_would_run_is_quoted(text):
+    assert safe_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", ["张三", "a=b", "", None, 7, Decimal("-5.00")])
+def test_other_values_pass_unchanged(value):
+    assert safe_cell(value) == value
+
+
+def test_csv_export_quotes_formulas_and_keeps_money():
+    response = csv_response(
+        header=["memo", "amount"],
+        rows=[[text, Decimal("-1.50")] for text in HOSTILE],
+        filename="x",
+    )
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert [row[0] for row in rows[1:]] == ["'" + text for text in HOSTILE]
+    assert {row[1] for row in rows[1:]} == {"-1.50"}
+
+
+def test_xlsx_export_writes_text_as_strings_and_money_as_numbers():
+    response = xlsx_response(
+        header=["=memo", "amount"],
+        rows=[[text, Decimal("-1.50")] for text in HOSTILE] + [["bell\x07", Decimal("2")]],
+        filename="x",
+        title="t",
+    )
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows())
+    assert rows[0][0].value == "'=memo"
+    for (text_cell, money_cell), text in zip(rows[1:], HOSTILE, strict=False):
+        # XML reads a carriage return back as a line feed.
+        assert (text_cell.data_type, text_cell.value) == ("s", "'" + text.replace("\r", "\n"))
+        assert (money_cell.data_type, money_cell.value) == ("n", -1.5)
+    assert rows[-1][0].value == "bell"
 
 
 def test_money_is_a_number_with_separators_and_dates_are_dates():
