@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enrollment.contributions.services import BaseFileKind
 from enrollment.contributions.top_ups import TopUpCase
-from pooling.core.forms import DateInput, MonthField
+from pooling.core.forms import DateInput, MonthField, UploadFileField
 
 
 class ContributionBaseForm(forms.Form):
@@ -32,7 +32,7 @@ class BaseUploadForm(forms.Form):
             (BaseFileKind.PAYROLL, _("employers' payrolls: credit_code, year, payroll")),
         ],
     )
-    file = forms.FileField(label=_("CSV or XLSX file"))
+    file = UploadFileField(label=_("CSV or XLSX file"))
     import_valid_rows = forms.BooleanField(
         label=_("Import the valid rows even if some rows have errors"), required=False
     )

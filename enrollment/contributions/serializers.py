@@ -7,6 +7,7 @@ from enrollment.contributions.models import Assessment, ContributionBase
 from enrollment.contributions.services import BaseFileKind
 from enrollment.contributions.top_ups import TopUpCase
 from enrollment.people.models import InsuredPerson
+from pooling.core.serializers import UploadFileField
 
 
 class ContributionBaseSerializer(serializers.ModelSerializer):
@@ -23,7 +24,7 @@ class ContributionBaseInputSerializer(serializers.Serializer):
 
 class BaseUploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[BaseFileKind.WAGES, BaseFileKind.PAYROLL])
-    file = serializers.FileField()
+    file = UploadFileField()
     import_valid_rows = serializers.BooleanField(required=False, default=False)
 
 

@@ -1,8 +1,10 @@
-"""Form fields and widgets every app's forms share: ISO date inputs, county choices, months."""
+"""Form fields and widgets every app's forms share: ISO date inputs, county choices, months,
+uploaded tables."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pooling.core.imports import validate_upload_size
 from pooling.core.money import parse_month
 from pooling.structure.models import County
 
@@ -18,6 +20,12 @@ class DateInput(forms.DateInput):
 class CountyChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: County) -> str:
         return f"{obj.name} ({obj.code})"
+
+
+class UploadFileField(forms.FileField):
+    """An uploaded table: refused with a clear error over ``UPLOAD_MAX_BYTES``."""
+
+    default_validators = [validate_upload_size]
 
 
 class MonthField(forms.CharField):

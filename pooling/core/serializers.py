@@ -4,6 +4,7 @@ reason of a workflow step that returns something to whoever submitted it."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from pooling.core.imports import validate_upload_size
 from pooling.structure.models import County
 from pooling.structure.selectors import counties_for
 
@@ -20,6 +21,14 @@ class ScopedCountyField(serializers.IntegerField):
         if county is None:
             self.fail("no_such_county")
         return county
+
+
+class UploadFileField(serializers.FileField):
+    """An uploaded table: 400 with a clear error over ``UPLOAD_MAX_BYTES``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validators", [validate_upload_size])
+        super().__init__(**kwargs)
 
 
 RETURN_REASON_MAX_LENGTH = 300

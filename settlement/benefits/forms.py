@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funds.ledger.models import FundType
-from pooling.core.forms import MonthField
+from pooling.core.forms import MonthField, UploadFileField
 from pooling.structure.models import County
 from settlement.benefits.models import BENEFIT_FUND_CODES
 from settlement.institutions.models import DesignatedInstitution
@@ -35,7 +35,7 @@ class BenefitStatementForm(forms.Form):
 
 
 class BenefitImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadFileField(
         label=_("File"),
         help_text=_(
             "CSV or XLSX with a header row: institution_code, month (YYYY-MM), fund, visits, "
@@ -45,7 +45,7 @@ class BenefitImportForm(forms.Form):
 
 
 class PharmacySpendingForm(forms.Form):
-    file = forms.FileField(
+    file = UploadFileField(
         label=_("File"),
         help_text=_(
             "CSV or XLSX with a header row: institution_code (the pharmacy), id_number, month "

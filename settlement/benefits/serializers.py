@@ -3,7 +3,7 @@ review and a file upload, and the rows of benefits against the usage plan."""
 
 from rest_framework import serializers
 
-from pooling.core.serializers import ScopedCountyField
+from pooling.core.serializers import ScopedCountyField, UploadFileField
 from settlement.benefits.models import BENEFIT_FUND_CODES, BenefitStatement
 from settlement.institutions.models import DesignatedInstitution
 
@@ -45,7 +45,7 @@ class BenefitReviewSerializer(serializers.Serializer):
 
 
 class BenefitImportSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = UploadFileField()
 
 
 class BenefitUseQuerySerializer(serializers.Serializer):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 from django.utils.translation import override
 from openpyxl import Workbook
 
@@ -217,3 +218,72 @@ def test_an_amount_beyond_the_column_is_a_row_error_naming_the_largest_amount():
     assert report.errors[0].reason_en == (
         "The amount is larger than 9,999,999,999,999,999.99 yuan, the largest an amount may be."
     )
+
+
+def _xlsx_bytes(rows) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    content = io.BytesIO()
+    workbook.save(content)
+    return content.getvalue()
+
+
+@override_settings(UPLOAD_MAX_ROWS=3)
+@pytest.mark.parametrize(
+    ("file_name", "content"),
+    [
+        ("rows.csv", (HEADER + "A,1\n\nB,2\nC,3\n").encode()),
+        ("rows.xlsx", _xlsx_bytes([["code", "amount"], ["A", 1], [], ["B", 2], ["C", 3]])),
+    ],
+)
+def test_a_file_over_the_row_limit_is_refused_unwritten(file_name, content):
+    """Empty rows count: a packed XLSX of a million empty rows is no way round the limit."""
+    importer = AmountImport()
+    with pytest.raises(ValidationError) as raised, override("en"):
+        row_import(importer, file_name=file_name, content=content)
+    assert _file_error(raised) == (
+        "unreadable",
+        "The file has more than 3 rows; split it into files of at most 3 rows.",
+    )
+    assert importer.prepared == importer.written == []
+
+
+def test_three_rows_under_a_limit_of_three_are_read():
+    importer = AmountImport()
+    with override_settings(UPLOAD_MAX_ROWS=3):
+        report = _run(importer, HEADER + "A,1\nB,2\nC,3\n")
+    assert report.imported == 3
+
+
+def test_a_file_over_the_byte_limit_is_refused_in_both_languages():
+    content = (HEADER + "A,1\n" * 100).encode()
+    with override_settings(UPLOAD_MAX_BYTES=100):
+        for language, expected in (
+            ("en", "The file is 0.0 MB; at most 0.0 MB may be uploaded."),
+            ("zh-hans", "文件大小为 0.0 MB，最多可上传 0.0 MB"),
+        ):
+            with pytest.raises(ValidationError) as raised, override(language):
+                row_import(AmountImport(), file_name="rows.csv", content=content)
+            assert expected in _file_error(raised)[1]
+
+
+def test_an_xlsx_that_unpacks_far_beyond_the_limit_is_refused_unopened():
+    content = _xlsx_bytes([["code", "amount"]] + [["A" * 50, 1]] * 5000)
+    with (
+        override_settings(UPLOAD_MAX_BYTES=len(content)),
+        override("en"),
+        pytest.raises(ValidationError) as raised,
+    ):
+        row_import(AmountImport(), file_name="bomb.xlsx", content=content)
+    assert "unpacks to" in _file_error(raised)[1]
+
+
+def test_the_report_lists_the_first_errors_and_counts_the_rest():
+    importer = AmountImport()
+    with override_settings(IMPORT_MAX_ERRORS=2):
+        report = _run(importer, HEADER + "Z,1\n" * 5 + "A,1\n")
+    assert [error.row for error in report.errors] == [2, 3]
+    assert report.errors_not_listed == 3 and report.has_errors
+    assert report.as_dict()["errors_not_listed"] == 3
+    assert importer.written == []
