@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pooling.core.imports import validate_upload_size
 from pooling.core.money import parse_month
+from pooling.core.periods import YEAR_MAX, YEAR_MIN, validate_business_date
 from pooling.structure.models import County
 
 
@@ -22,6 +23,25 @@ class CountyChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.code})"
 
 
+class YearField(forms.IntegerField):
+    """A business year, 2000 to 2100 (``pooling.core.periods``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        super().__init__(**kwargs)
+
+
+class BusinessDateField(forms.DateField):
+    """A business date, 2000-01-01 to 2100-12-31, typed in an ISO date input."""
+
+    default_validators = [validate_business_date]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", DateInput())
+        super().__init__(**kwargs)
+
+
 class UploadFileField(forms.FileField):
     """An uploaded table: refused with a clear error over ``UPLOAD_MAX_BYTES``."""
 
@@ -34,6 +54,7 @@ class MonthField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month"}))
         kwargs.setdefault("help_text", _("YYYY-MM"))
+        kwargs.setdefault("max_length", 10)
         super().__init__(**kwargs)
 
     def to_python(self, value):

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pooling.core.periods import YEAR_MAX, YEAR_MIN
+
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
 
@@ -127,11 +129,19 @@ _MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def parse_month(text: str) -> datetime.date:
-    """Parse ``YYYY-MM`` into the month's first day, with a clear error for anything else."""
+    """Parse ``YYYY-MM`` (a year from 2000 to 2100) into the month's first day, with a clear
+    error for anything else."""
     match = _MONTH_PATTERN.match(text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if (
+        not match
+        or not 1 <= int(match.group(2)) <= 12
+        or not YEAR_MIN <= int(match.group(1)) <= YEAR_MAX
+    ):
         raise ValidationError(
-            _("“%(value)s” is not a month; write it as YYYY-MM, for example 2026-01."),
+            _(
+                "“%(value)s” is not a month between 2000-01 and 2100-12; write it as YYYY-MM, "
+                "for example 2026-01."
+            ),
             code="invalid_month",
             params={"value": text},
         )

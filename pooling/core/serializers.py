@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from pooling.core.imports import validate_upload_size
+from pooling.core.periods import ID_MAX, YEAR_MAX, YEAR_MIN, validate_business_date
 from pooling.structure.models import County
 from pooling.structure.selectors import counties_for
 
@@ -15,12 +16,34 @@ class ScopedCountyField(serializers.IntegerField):
 
     default_error_messages = {"no_such_county": _("No such county.")}
 
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data) -> County:
         pk = super().to_internal_value(data)
         county = counties_for(user=self.context["request"].user).filter(pk=pk).first()
         if county is None:
             self.fail("no_such_county")
         return county
+
+
+class YearField(serializers.IntegerField):
+    """A business year, 2000 to 2100 (``pooling.core.periods``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        super().__init__(**kwargs)
+
+
+class BusinessDateField(serializers.DateField):
+    """A business date, 2000-01-01 to 2100-12-31."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validators", [validate_business_date])
+        super().__init__(**kwargs)
 
 
 class UploadFileField(serializers.FileField):

@@ -4,13 +4,13 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from funds.ledger.models import FundType
-from pooling.core.filters import ScopedFilterSet
+from pooling.core.filters import ScopedFilterSet, YearFilter
 from settlement.cycle.models import MonthlyCycle, RemittanceLine
 
 
 class CycleFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=MonthlyCycle.Status.choices, label=_("Status"))
-    year = django_filters.NumberFilter(field_name="month", lookup_expr="year", label=_("Year"))
+    year = YearFilter(field_name="month", lookup_expr="year")
 
     class Meta:
         model = MonthlyCycle

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from funds.ledger.models import FundType
 from pooling.core.money import parse_month
+from pooling.core.serializers import YearField
 from settlement.plans.models import (
     AnnualPlan,
     AnnualPlanLine,
@@ -24,6 +25,7 @@ class MonthInputField(serializers.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", "YYYY-MM")
+        kwargs.setdefault("max_length", 10)
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
@@ -120,7 +122,7 @@ class _PlanSubmitSerializer(serializers.Serializer):
 
 
 class AnnualPlanSubmitSerializer(_PlanSubmitSerializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = YearField()
     lines = PlanLineInputSerializer(many=True, allow_empty=False)
 
 
