@@ -50,7 +50,8 @@ def add_service_errors(form: Form, error: ValidationError) -> None:
 class ServiceFormView(CapabilityRequiredMixin, ContextMixin, View):
     """A page whose form goes to one service: the one form-view base of every app.
 
-    GET shows the form. POST validates it and calls ``perform``; a service's
+    GET shows the form (an upload page, ``multipart``, only to who may write: 403 otherwise).
+    POST validates it and calls ``perform``; a service's
     ``ValidationError`` appears next to the field it names (or above the form), nothing is
     saved and the page answers 400; on success the user is redirected with
     ``success_message``. Subclasses set ``capability`` and ``write_capability``, ``heading``
@@ -90,6 +91,13 @@ class ServiceFormView(CapabilityRequiredMixin, ContextMixin, View):
         return render(
             self.request, self.template_name, self.get_context_data(form=form), status=status
         )
+
+    def dispatch(self, request, *args, **kwargs):
+        # An upload page exists only to write: who may only read (an auditor) is refused the
+        # page itself, not only its POST.
+        if self.multipart and request.user.is_authenticated and not self.may_write(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         return self.render_form(self.get_form())

@@ -277,3 +277,10 @@ def test_a_file_over_the_row_limit_is_refused_on_both_paths(jining, city_clerk, 
         raised.value.message_dict["file"]
     )
     assert not CollectionBatch.objects.exists()
+
+
+def test_the_auditor_is_refused_the_upload_page_itself(client_for, auditor, city_clerk):
+    """A form page exists to write: who may only read gets 403 on GET, not an inert form."""
+    url = reverse("enrollment:collection_upload")
+    assert client_for(auditor).get(url).status_code == 403
+    assert client_for(city_clerk).get(url).status_code == 200
