@@ -54,7 +54,6 @@ class MonthField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month"}))
         kwargs.setdefault("help_text", _("YYYY-MM"))
-        kwargs.setdefault("max_length", 10)
         super().__init__(**kwargs)
 
     def to_python(self, value):

@@ -16,13 +16,10 @@ class ScopedCountyField(serializers.IntegerField):
 
     default_error_messages = {"no_such_county": _("No such county.")}
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", ID_MAX)
-        super().__init__(**kwargs)
-
     def to_internal_value(self, data) -> County:
         pk = super().to_internal_value(data)
+        if not 1 <= pk <= ID_MAX:  # beyond a bigint id: no such county, not a database error
+            self.fail("no_such_county")
         county = counties_for(user=self.context["request"].user).filter(pk=pk).first()
         if county is None:
             self.fail("no_such_county")

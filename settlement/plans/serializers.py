@@ -25,7 +25,6 @@ class MonthInputField(serializers.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", "YYYY-MM")
-        kwargs.setdefault("max_length", 10)
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
