@@ -42,7 +42,7 @@ class DefaultLanguageMiddleware:
 # post only here. Style attributes stay allowed (a progress bar's width), style sheets do not
 # come from elsewhere.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; "
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'nonce-{nonce}'; "
     "style-src-attr 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )

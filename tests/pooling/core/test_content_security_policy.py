@@ -1,6 +1,6 @@
-"""The Content-Security-Policy header: scripts only from the site or inline with the request's
-nonce, and no template that relies on anything else (no inline script without the nonce, no
-on* handler attribute)."""
+"""The Content-Security-Policy header: scripts and style sheets only from the site or inline
+with the request's nonce, and no template that relies on anything else (no inline script or
+style sheet without the nonce, no on* handler attribute)."""
 
 import re
 from pathlib import Path
@@ -20,6 +20,7 @@ def test_every_page_sends_the_policy_with_a_fresh_nonce(client_for, city_clerk):
     policy = first["Content-Security-Policy"]
     assert "script-src 'self' 'nonce-" in policy and "object-src 'none'" in policy
     assert "frame-ancestors 'none'" in policy
+    assert "style-src 'self' 'nonce-" in policy
     assert policy != second["Content-Security-Policy"]
     assert b'src="/static/js/app.js"' in first.content or b"js/app" in first.content
 
@@ -45,6 +46,9 @@ def test_no_template_has_a_script_the_policy_would_block():
         text = path.read_text(encoding="utf-8")
         for tag in re.findall(r"<script\b[^>]*>", text):
             if "src=" not in tag and "nonce=" not in tag and "application/json" not in tag:
+                offending.append(f"{path.relative_to(TEMPLATES)}: {tag}")
+        for tag in re.findall(r"<style\b[^>]*>", text):
+            if "nonce=" not in tag:
                 offending.append(f"{path.relative_to(TEMPLATES)}: {tag}")
         offending += [
             f"{path.relative_to(TEMPLATES)}: {handler}"
