@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pooling.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pooling.core.middleware.DefaultLanguageMiddleware",
@@ -94,6 +95,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # (pooling.core.db.bulk_work_mem), per transaction; 0 leaves the server's work_mem. 4 MB,
 # PostgreSQL's default, makes them spill to disk at city scale (2,000,000 insured people).
 BULK_WORK_MEM_MB = env_int("BULK_WORK_MEM_MB", default=256)
+# Uploaded tables (pooling.core.imports): a city's monthly file is a few MB and tens of
+# thousands of rows; beyond these limits a file is refused before it is read, so one upload
+# cannot hold a worker's memory. The error report lists the first IMPORT_MAX_ERRORS errors and
+# counts the rest.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", default=200_000)
+IMPORT_MAX_ERRORS = env_int("IMPORT_MAX_ERRORS", default=1000)
+# Request bodies other than files stay at Django's 2.5 MB; a file above 2.5 MB is spooled to a
+# temporary file instead of memory while it is received.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "pooling.User"
 
@@ -186,6 +198,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Municipal pooling API (市级统筹)",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs describe every endpoint: for signed-in users only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -5,11 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
 from pooling.accounts import views as accounts_views
-from pooling.structure import views as structure_views
+from settlement.dashboard import views as dashboard_views
 
 api_patterns = [
     path("", include("pooling.api_urls")),
@@ -18,7 +18,8 @@ api_patterns = [
     path("", include("settlement.api_urls")),
     path("auth/token/", login_not_required(obtain_auth_token), name="api_token"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]
 
 # Pages that moved with their feature to another app: old bookmarks still arrive.
@@ -29,7 +30,7 @@ MOVED_PAGES = [
 ]
 
 urlpatterns = [
-    path("", structure_views.HomeView.as_view(), name="home"),
+    path("", dashboard_views.HomeView.as_view(), name="home"),
     path("login/", login_not_required(accounts_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

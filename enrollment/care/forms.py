@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enrollment.care.models import OutOfAreaFiling, SpecifiedDisease
-from pooling.core.forms import DateInput
+from pooling.core.forms import BusinessDateField, DateInput
+from pooling.core.periods import TEXT_MAX_LENGTH
 
 _DATE = DateInput()
 _DECISION = [("approve", _("Approve")), ("refuse", _("Refuse"))]
@@ -35,7 +36,7 @@ class SpecifiedDiseaseForm(forms.Form):
 
 class DiseaseApplicationForm(_PersonByIdNumber):
     disease = forms.ModelChoiceField(label=_("Disease"), queryset=SpecifiedDisease.objects.none())
-    applied_on = forms.DateField(label=_("Applied on"), widget=_DATE)
+    applied_on = BusinessDateField(label=_("Applied on"), widget=_DATE)
 
     def __init__(self, *args, diseases, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,9 +45,12 @@ class DiseaseApplicationForm(_PersonByIdNumber):
 
 class DiseaseAssessForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=_DECISION)
-    approved_from = forms.DateField(label=_("Approved from"), widget=_DATE, required=False)
+    approved_from = BusinessDateField(label=_("Approved from"), widget=_DATE, required=False)
     refusal_reason = forms.CharField(
-        label=_("Reason for refusal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Reason for refusal"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -54,12 +58,15 @@ class OutOfAreaFilingForm(_PersonByIdNumber):
     kind = forms.ChoiceField(label=_("Kind"), choices=OutOfAreaFiling.Kind.choices)
     destination = forms.CharField(label=_("Where"), max_length=200)
     reason = forms.CharField(label=_("Why"), max_length=300)
-    valid_from = forms.DateField(label=_("From"), widget=_DATE)
-    valid_to = forms.DateField(label=_("To"), widget=_DATE)
+    valid_from = BusinessDateField(label=_("From"), widget=_DATE)
+    valid_to = BusinessDateField(label=_("To"), widget=_DATE)
 
 
 class FilingDecideForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=_DECISION)
     refusal_reason = forms.CharField(
-        label=_("Reason for refusal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Reason for refusal"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

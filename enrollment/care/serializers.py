@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from enrollment.care.models import DiseaseApplication, OutOfAreaFiling, SpecifiedDisease
 from enrollment.people.models import InsuredPerson
+from pooling.core.serializers import BusinessDateField
 
 
 class DiseaseApplicationSerializer(serializers.ModelSerializer):
@@ -26,7 +27,7 @@ class DiseaseApplicationSerializer(serializers.ModelSerializer):
 class DiseaseApplicationInputSerializer(serializers.Serializer):
     person = serializers.PrimaryKeyRelatedField(queryset=InsuredPerson.objects.none())
     disease = serializers.PrimaryKeyRelatedField(queryset=SpecifiedDisease.objects.none())
-    applied_on = serializers.DateField()
+    applied_on = BusinessDateField()
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -65,5 +66,5 @@ class OutOfAreaFilingInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=OutOfAreaFiling.Kind.choices)
     destination = serializers.CharField(max_length=200)
     reason = serializers.CharField(max_length=300)
-    valid_from = serializers.DateField()
-    valid_to = serializers.DateField()
+    valid_from = BusinessDateField()
+    valid_to = BusinessDateField()

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
@@ -24,7 +25,7 @@ from enrollment.people.models import (
     InsuredPerson,
 )
 from pooling.core.db import bulk_work_mem
-from pooling.core.imports import ImportReport, parse_amount
+from pooling.core.imports import ImportReport, row_limit_refusal
 from pooling.core.money import ZERO, parse_month
 from pooling.structure.models import Municipality
 
@@ -68,14 +69,7 @@ def collection_rows_parse(
         except ValidationError as error:
             report.add(number, "month", row.get("month", ""), error)
             month = None
-        amount = parse_amount(row.get("amount", ""))
-        if amount is None:
-            report.add(
-                number,
-                "amount",
-                row.get("amount", ""),
-                gettext_lazy("Not an amount in yuan with at most two decimals, zero or more."),
-            )
+        amount = report.amount(number, "amount", row.get("amount", ""))
         if len(code) == 18 and month is not None and amount is not None:
             parsed.append(ParsedCollectionRow(number, code, month, amount))
     report.valid_rows = len(parsed)
@@ -283,7 +277,8 @@ def collection_file_stage(*, file_name: str, content: bytes, aliases: dict[str, 
     Returns None — nothing staged, take the portable path — unless the connection is
     PostgreSQL and every data row passes the strict screen (section comment): a staged file
     has no errors to report by construction. Reads the file once, keeping one chunk of
-    ``COPY`` text in memory, never a row list.
+    ``COPY`` text in memory, never a row list; a file over ``UPLOAD_MAX_ROWS`` rows is refused
+    (``ValidationError`` on ``file``) as on the portable path.
     """
     if connection.vendor != "postgresql" or not file_name.lower().endswith(".csv"):
         return None
@@ -316,7 +311,10 @@ def _stage(records, aliases: dict[str, str]) -> int | None:
             " payer_code varchar(18) NOT NULL, month date NOT NULL,"
             " amount numeric(18, 2) NOT NULL) ON COMMIT DROP"
         )
+        limit = settings.UPLOAD_MAX_ROWS
         for number, cells in enumerate(records, start=2):
+            if number - 1 > limit:
+                raise ValidationError({"file": row_limit_refusal()}, code="too_many_rows")
             if len(cells) < width:
                 if any(cell.strip() for cell in cells):
                     return None  # a missing cell: the portable path reports it
@@ -346,6 +344,13 @@ def _copy_staging(cursor, buffer: io.StringIO) -> None:
     if buffer.tell():
         buffer.seek(0)
         cursor.copy_expert(f"COPY {_STAGING} FROM STDIN", buffer)
+
+
+def collection_staged_total() -> Decimal:
+    """The sum of the staged rows' amounts."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT coalesce(sum(amount), 0) FROM {_STAGING}")
+        return cursor.fetchone()[0]
 
 
 def collection_staged_parsed() -> list[ParsedCollectionRow]:

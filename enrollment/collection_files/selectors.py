@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from enrollment.collection_files.models import CollectionBatch, CollectionRow
 from enrollment.contributions.selectors import assessments_for
@@ -50,6 +51,13 @@ def arrears_for(*, user: User, by: str = "person") -> QuerySet:
 # What the funds app posts ---------------------------------------------------------------------
 
 FUND_PARTS = ("pooled_fund", "maternity", "personal_account", "critical_illness")
+FUND_PART_LABELS = {
+    "pooled_fund": _("pooled fund"),
+    "maternity": _("maternity"),
+    "personal_account": _("personal accounts"),
+    "critical_illness": _("critical illness"),
+    "unallocated": _("unmatched or over-paid"),
+}
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from enrollment.collection_files.models import CollectionBatch, CollectionRow
+from pooling.core.serializers import UploadFileField
 
 
 class CollectionBatchSerializer(serializers.ModelSerializer):
@@ -42,4 +43,4 @@ class CollectionRowSerializer(serializers.ModelSerializer):
 
 
 class CollectionUploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = UploadFileField()

@@ -21,7 +21,12 @@ from enrollment.personal_accounts.models import PersonalAccountMovement
 from pooling.accounts.models import User
 from pooling.core.audit import audit_record
 from pooling.core.db import bulk_work_mem
-from pooling.core.imports import UnreadableFile, read_table
+from pooling.core.imports import (
+    UnreadableFile,
+    read_table,
+    refuse_overflowing_total,
+    upload_size_refusal,
+)
 from pooling.structure.models import Municipality
 
 BATCH_SIZE = 5000  # rows per INSERT of a bulk write
@@ -64,6 +69,8 @@ def collection_file_import(
     ``collection_staged_match``); any other file, and a staged file whose outcome depends on
     row order, takes the row-by-row path with exactly the same outcome.
     """
+    if (refusal := upload_size_refusal(len(content))) is not None:
+        raise ValidationError({"file": refusal})
     digest = hashlib.sha256(content).hexdigest()
     existing = CollectionBatch.objects.filter(municipality=municipality, file_sha256=digest).first()
     if existing is not None:
@@ -72,6 +79,11 @@ def collection_file_import(
         file_name=file_name, content=content, aliases=COLLECTION_COLUMNS
     )
     parsed = None if staged is not None else _collection_file_parse(file_name, content)
+    refuse_overflowing_total(
+        matching.collection_staged_total()
+        if parsed is None
+        else sum((row.amount for row in parsed), Decimal("0.00"))
+    )
     batch = CollectionBatch.objects.create(
         municipality=municipality,
         file_name=file_name[:200],

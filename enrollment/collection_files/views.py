@@ -12,8 +12,10 @@ from enrollment.collection_files import selectors, services
 from enrollment.collection_files.filters import CollectionRowFilter
 from enrollment.collection_files.forms import CollectionUploadForm
 from enrollment.collection_files.matching import FileRejected
+from enrollment.collection_files.models import CollectionRow
 from pooling.core.api import user_municipality
 from pooling.core.views import CapabilityRequiredMixin, ServiceFormView
+from pooling.structure.models import County
 
 VIEW_COLLECTIONS = "enrollment.view_collections"
 
@@ -98,6 +100,23 @@ class CollectionDetailView(CapabilityRequiredMixin, DetailView):
         rows = selectors.collection_rows_for(user=self.request.user, batch=self.object)
         context["filter"] = CollectionRowFilter(self.request.GET or None, queryset=rows)
         context["rows"] = context["filter"].qs[:1000]
-        context["postings"] = selectors.collection_batch_postings(batch=self.object)
-        context["outcomes"] = selectors.collection_outcome_counts(batch=self.object)
+        postings = selectors.collection_batch_postings(batch=self.object)
+        counties = dict(
+            County.objects.filter(pk__in={line.county_id for line in postings}).values_list(
+                "pk", "name"
+            )
+        )
+        context["postings"] = [
+            (
+                counties.get(line.county_id, _("city level")),
+                selectors.FUND_PART_LABELS.get(line.part, line.part),
+                line.amount,
+            )
+            for line in postings
+        ]
+        outcome_labels = dict(CollectionRow.Outcome.choices)
+        context["outcomes"] = {
+            outcome_labels.get(outcome, outcome): count
+            for outcome, count in selectors.collection_outcome_counts(batch=self.object).items()
+        }
         return context

@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from enrollment.contributions.models import Assessment, ContributionBase
 from enrollment.people.models import Scope
-from pooling.core.filters import ScopedFilterSet
+from pooling.core.filters import ScopedFilterSet, YearFilter
 
 
 class BaseFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter()
     q = django_filters.CharFilter(method="search", label=_("Name or ID number"))
 
     class Meta:

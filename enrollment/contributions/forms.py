@@ -7,18 +7,19 @@ from django.utils.translation import gettext_lazy as _
 
 from enrollment.contributions.services import BaseFileKind
 from enrollment.contributions.top_ups import TopUpCase
-from pooling.core.forms import DateInput, MonthField
+from pooling.core.forms import BusinessDateField, DateInput, MonthField, UploadFileField, YearField
+from pooling.core.periods import INTEGER_MAX
 
 
 class ContributionBaseForm(forms.Form):
-    year = forms.IntegerField(label=_("Contribution year"), min_value=2000, max_value=2100)
+    year = YearField(label=_("Contribution year"))
     yearly_wage = forms.DecimalField(
         label=_("Last year's wage"), max_digits=18, decimal_places=2, min_value=0
     )
 
 
 class EmployerPayrollForm(forms.Form):
-    year = forms.IntegerField(label=_("Contribution year"), min_value=2000, max_value=2100)
+    year = YearField(label=_("Contribution year"))
     total_payroll = forms.DecimalField(
         label=_("Last year's total payroll"), max_digits=18, decimal_places=2, min_value=0
     )
@@ -32,7 +33,7 @@ class BaseUploadForm(forms.Form):
             (BaseFileKind.PAYROLL, _("employers' payrolls: credit_code, year, payroll")),
         ],
     )
-    file = forms.FileField(label=_("CSV or XLSX file"))
+    file = UploadFileField(label=_("CSV or XLSX file"))
     import_valid_rows = forms.BooleanField(
         label=_("Import the valid rows even if some rows have errors"), required=False
     )
@@ -48,9 +49,13 @@ class RulesMonthForm(forms.Form):
 
 class TopUpForm(forms.Form):
     case = forms.ChoiceField(label=_("Case"), choices=TopUpCase.CHOICES)
-    on = forms.DateField(label=_("Date of payment"), widget=DateInput())
+    on = BusinessDateField(label=_("Date of payment"), widget=DateInput())
     months_paid = forms.IntegerField(
-        label=_("Months actually paid"), min_value=0, required=False, initial=0
+        label=_("Months actually paid"),
+        min_value=0,
+        max_value=INTEGER_MAX,
+        required=False,
+        initial=0,
     )
     last_base = forms.DecimalField(
         label=_("Last monthly contribution base"), decimal_places=2, required=False
@@ -59,7 +64,7 @@ class TopUpForm(forms.Form):
         label=_("Last month's pension"), decimal_places=2, required=False
     )
     birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DateInput())
-    bankruptcy_date = forms.DateField(
+    bankruptcy_date = BusinessDateField(
         label=_("Bankruptcy date"), required=False, widget=DateInput()
     )
 

@@ -7,6 +7,8 @@ from enrollment.contributions.models import Assessment, ContributionBase
 from enrollment.contributions.services import BaseFileKind
 from enrollment.contributions.top_ups import TopUpCase
 from enrollment.people.models import InsuredPerson
+from pooling.core.periods import INTEGER_MAX
+from pooling.core.serializers import BusinessDateField, UploadFileField, YearField
 
 
 class ContributionBaseSerializer(serializers.ModelSerializer):
@@ -17,13 +19,13 @@ class ContributionBaseSerializer(serializers.ModelSerializer):
 
 class ContributionBaseInputSerializer(serializers.Serializer):
     person = serializers.PrimaryKeyRelatedField(queryset=InsuredPerson.objects.none())
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = YearField()
     yearly_wage = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=0)
 
 
 class BaseUploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[BaseFileKind.WAGES, BaseFileKind.PAYROLL])
-    file = serializers.FileField()
+    file = UploadFileField()
     import_valid_rows = serializers.BooleanField(required=False, default=False)
 
 
@@ -61,8 +63,10 @@ class AssessmentRunSerializer(serializers.Serializer):
 
 class TopUpInputSerializer(serializers.Serializer):
     case = serializers.ChoiceField(choices=[value for value, _label in TopUpCase.CHOICES])
-    on = serializers.DateField()
-    months_paid = serializers.IntegerField(min_value=0, required=False, default=0)
+    on = BusinessDateField()
+    months_paid = serializers.IntegerField(
+        min_value=0, max_value=INTEGER_MAX, required=False, default=0
+    )
     last_base = serializers.DecimalField(
         max_digits=18, decimal_places=2, required=False, allow_null=True, default=None
     )
@@ -70,4 +74,4 @@ class TopUpInputSerializer(serializers.Serializer):
         max_digits=18, decimal_places=2, required=False, allow_null=True, default=None
     )
     birth_date = serializers.DateField(required=False, allow_null=True, default=None)
-    bankruptcy_date = serializers.DateField(required=False, allow_null=True, default=None)
+    bankruptcy_date = BusinessDateField(required=False, allow_null=True, default=None)

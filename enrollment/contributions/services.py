@@ -27,7 +27,7 @@ from enrollment.people.services import require_county_in_scope
 from enrollment.people.validators import resident_id_facts, validate_credit_code
 from pooling.accounts.models import User
 from pooling.core.audit import audit_record, snapshot
-from pooling.core.imports import ImportReport, RowImport, parse_amount, row_import
+from pooling.core.imports import ImportReport, RowImport, row_import
 from pooling.core.money import validate_month_start
 from pooling.structure.models import County, Municipality
 
@@ -178,14 +178,7 @@ class _DeclarationImport(RowImport[Declaration]):
                 values["year"],
                 gettext_lazy("The year must be a number between 2000 and 2100."),
             )
-        amount = parse_amount(values[self.amount_column])
-        if amount is None:
-            report.add(
-                number,
-                self.amount_column,
-                values[self.amount_column],
-                gettext_lazy("Not an amount in yuan with at most two decimals, zero or more."),
-            )
+        amount = report.amount(number, self.amount_column, values[self.amount_column])
         if target is None or year is None or amount is None:
             return None
         return Declaration(target, year, amount, values[self.amount_column])

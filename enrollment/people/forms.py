@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enrollment.people.models import Employer, InsuredPerson, Scope
 from enrollment.people.validators import validate_credit_code, validate_resident_id
-from pooling.core.forms import CountyChoiceField, DateInput, MonthField
+from pooling.core.forms import BusinessDateField, CountyChoiceField, DateInput, MonthField
 from pooling.structure.models import County
 
 
@@ -35,7 +35,7 @@ class EmployerUpdateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     unit_type = forms.ChoiceField(label=_("Unit type"), choices=Employer.UnitType.choices)
     status = forms.ChoiceField(label=_("Status"), choices=Employer.Status.choices)
-    bankruptcy_date = forms.DateField(
+    bankruptcy_date = BusinessDateField(
         label=_("Bankruptcy date"), required=False, widget=DateInput()
     )
 

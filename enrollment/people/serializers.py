@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from enrollment.people.models import Employer, EnrollmentEpisode, InsuredPerson, Scope
 from enrollment.people.validators import validate_credit_code, validate_resident_id
+from pooling.core.serializers import BusinessDateField
 from pooling.structure.models import County
 
 
@@ -34,7 +35,7 @@ class EmployerUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     unit_type = serializers.ChoiceField(choices=Employer.UnitType.choices)
     status = serializers.ChoiceField(choices=Employer.Status.choices)
-    bankruptcy_date = serializers.DateField(required=False, allow_null=True, default=None)
+    bankruptcy_date = BusinessDateField(required=False, allow_null=True, default=None)
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -62,7 +63,7 @@ class PersonInputSerializer(serializers.Serializer):
     employer = serializers.PrimaryKeyRelatedField(
         queryset=Employer.objects.none(), required=False, allow_null=True, default=None
     )
-    from_month = serializers.DateField()
+    from_month = BusinessDateField()
     first_enrollment = serializers.BooleanField(required=False, default=False)
 
 
@@ -89,6 +90,6 @@ class EpisodeInputSerializer(serializers.Serializer):
     employer = serializers.PrimaryKeyRelatedField(
         queryset=Employer.objects.none(), required=False, allow_null=True, default=None
     )
-    from_month = serializers.DateField()
-    to_month = serializers.DateField(required=False, allow_null=True, default=None)
+    from_month = BusinessDateField()
+    to_month = BusinessDateField(required=False, allow_null=True, default=None)
     first_enrollment = serializers.BooleanField(required=False, default=False)

@@ -22,7 +22,7 @@ from enrollment.people.forms import (
 from enrollment.people.models import Employer, InsuredPerson
 from enrollment.people.selectors import employers_for, people_for
 from enrollment.personal_accounts.selectors import personal_account_balances
-from pooling.core.views import CapabilityRequiredMixin, ServiceFormView
+from pooling.core.views import CapabilityRequiredMixin, ServiceFormView, SortableListMixin
 from pooling.structure.selectors import counties_for
 
 VIEW = "enrollment.view_enrollment"
@@ -32,11 +32,18 @@ CHANGE = "enrollment.change_enrollment"
 # Employers ---------------------------------------------------------------------------------
 
 
-class EmployerListView(CapabilityRequiredMixin, FilterView):
+class EmployerListView(CapabilityRequiredMixin, SortableListMixin, FilterView):
     capability = VIEW
     filterset_class = EmployerFilter
     template_name = "enrollment/people/employer_list.html"
     paginate_by = 50
+    sort_fields = {
+        "credit_code": "credit_code",
+        "name": "name",
+        "unit_type": "unit_type",
+        "county": "county__code",
+        "status": "status",
+    }
 
     def get_queryset(self):
         return employers_for(user=self.request.user)
@@ -106,11 +113,12 @@ class EmployerUpdateView(ServiceFormView):
 # People ------------------------------------------------------------------------------------
 
 
-class PersonListView(CapabilityRequiredMixin, FilterView):
+class PersonListView(CapabilityRequiredMixin, SortableListMixin, FilterView):
     capability = VIEW
     filterset_class = PersonFilter
     template_name = "enrollment/people/person_list.html"
     paginate_by = 50
+    sort_fields = {"name": "name", "id_number": "id_number", "county": "county__code"}
 
     def get_queryset(self):
         return people_for(user=self.request.user)

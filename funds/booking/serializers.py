@@ -10,7 +10,7 @@ from pooling.core.money import parse_month
 
 
 class RetireeCreditsInputSerializer(serializers.Serializer):
-    month = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM")
+    month = serializers.RegexField(r"^\d{4}-\d{2}$", max_length=7, help_text="YYYY-MM")
 
     def validate_month(self, value: str) -> datetime.date:
         return parse_month(value)

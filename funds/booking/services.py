@@ -184,7 +184,9 @@ def _collection_specs(
         target = _account(accounts, holder, owner, target_kind, fund)
         tax = _account(accounts, holder, Account.Owner.TAX_BUREAU, Account.Kind.COUNTERPARTY, fund)
         place = counties[holder].code if holder else "city"
-        breakdown = "；".join(f"{_PART_LABEL[part]} {amount}" for part, amount in parts.items())
+        breakdown = "；".join(
+            f"{_PART_LABEL[part]} {amount:,.2f}" for part, amount in parts.items()
+        )
         holder_name = counties[holder].name if holder else "市本级"
         key = f"collection:{batch.pk}:{place}:{fund}"
         specs.append(

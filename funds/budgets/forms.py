@@ -5,13 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from funds.budgets.models import INCOME_LINES, BudgetLineCode
 from funds.ledger.models import FundType
+from pooling.core.forms import YearField
 from pooling.structure.models import County
 
 
 class BudgetDraftForm(forms.Form):
     """A fund's annual budget with one amount per standard line (DOMAIN §11)."""
 
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearField(label=_("Year"))
     fund_type = forms.ModelChoiceField(label=_("Fund"), queryset=FundType.objects.order_by("code"))
 
     def __init__(self, *args, fixed: bool = False, **kwargs):

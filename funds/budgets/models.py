@@ -123,7 +123,7 @@ class BudgetLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_code_display()} {self.amount}"
+        return f"{self.get_code_display()} {self.amount:,.2f}"
 
 
 class ExpenditureQuota(models.Model):

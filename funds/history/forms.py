@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from funds.history.services import DepositInput
 from funds.ledger.models import FundType
-from pooling.core.forms import DateInput
+from pooling.core.forms import BusinessDateField, DateInput
+from pooling.core.periods import TEXT_MAX_LENGTH
 from pooling.structure.models import County
 
 DEPOSIT_ROWS = 4
@@ -25,7 +26,7 @@ class HistoricalBalanceForm(forms.Form):
 
     county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.none())
     fund_type = forms.ModelChoiceField(label=_("Fund"), queryset=FundType.objects.order_by("code"))
-    cutover_date = forms.DateField(
+    cutover_date = BusinessDateField(
         label=_("Cut-over date"),
         initial=datetime.date(2019, 12, 31),
         widget=DateInput(),
@@ -93,4 +94,6 @@ class HistoricalBalanceForm(forms.Form):
 
 class ReleaseForm(forms.Form):
     amount = _money(_("Amount to release (yuan)"), min_value=Decimal("0.01"))
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3})
+    )

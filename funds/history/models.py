@@ -146,7 +146,7 @@ class TimeDeposit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.bank} {self.amount} {self.maturity_date}"
+        return f"{self.bank} {self.amount:,.2f} {self.maturity_date}"
 
 
 class _Application(models.Model):
@@ -218,7 +218,7 @@ class ReleaseApplication(_Application):
         ]
 
     def __str__(self) -> str:
-        return f"{self.county.name} {self.amount}"
+        return f"{self.county.name} {self.amount:,.2f}"
 
 
 def deficit_attachment_path(instance, filename: str) -> str:

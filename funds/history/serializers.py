@@ -7,6 +7,8 @@ from rest_framework import serializers
 
 from funds.history.models import HistoricalBalance, ReleaseApplication, TimeDeposit
 from funds.ledger.models import FundType
+from pooling.core.periods import TEXT_MAX_LENGTH
+from pooling.core.serializers import BusinessDateField
 from pooling.structure.models import County
 
 
@@ -59,7 +61,7 @@ class HistoricalBalanceSerializer(serializers.ModelSerializer):
 
 class DepositInputSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0.01"))
-    maturity_date = serializers.DateField()
+    maturity_date = BusinessDateField()
     bank = serializers.CharField(max_length=100)
     reference = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
@@ -67,7 +69,7 @@ class DepositInputSerializer(serializers.Serializer):
 class HistoricalBalanceInputSerializer(serializers.Serializer):
     county = serializers.PrimaryKeyRelatedField(queryset=County.objects.none())
     fund_code = serializers.SlugRelatedField(slug_field="code", queryset=FundType.objects.all())
-    cutover_date = serializers.DateField()
+    cutover_date = BusinessDateField()
     demand_deposit = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=0)
     deposits = DepositInputSerializer(many=True, required=False, default=list)
 
@@ -96,4 +98,6 @@ class ReleaseApplicationSerializer(serializers.ModelSerializer):
 class ReleaseInputSerializer(serializers.Serializer):
     balance = serializers.PrimaryKeyRelatedField(queryset=HistoricalBalance.objects.none())
     amount = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=Decimal("0.01"))
-    reason = serializers.CharField()
+    reason = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH,
+    )

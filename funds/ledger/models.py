@@ -246,7 +246,7 @@ class Posting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.account} {self.amount:+}"
+        return f"{self.account} {self.amount:+,.2f}"
 
 
 class ClosedMonth(models.Model):

@@ -14,12 +14,12 @@ from funds.ledger import selectors
 from funds.ledger.filters import AccountFilter, EntryFilter, StatementFilter
 from funds.ledger.models import JournalEntry
 from pooling.core.exports import ListExportMixin, export_kind, export_response
-from pooling.core.views import CapabilityRequiredMixin
+from pooling.core.views import CapabilityRequiredMixin, SortableListMixin
 
 PAGE_SIZE = 100
 
 
-class AccountListView(CapabilityRequiredMixin, ListExportMixin, FilterView):
+class AccountListView(CapabilityRequiredMixin, SortableListMixin, ListExportMixin, FilterView):
     """Accounts with balances, filtered by fund, county, kind and owner."""
 
     capability = "funds.view_ledger"
@@ -36,6 +36,14 @@ class AccountListView(CapabilityRequiredMixin, ListExportMixin, FilterView):
         (gettext_lazy("Balance"), "balance"),
     )
     export_filename = "accounts"
+    sort_fields = {
+        "fund": "fund_type__code",
+        "county": "county__code",
+        "owner": "owner",
+        "kind": "kind",
+        "name": "name",
+        "balance": "balance",
+    }
     export_title = gettext_lazy("Accounts")
 
     def get_queryset(self):
@@ -141,12 +149,13 @@ class EntryListView(CapabilityRequiredMixin, View):
         )
         query = request.GET.copy()
         query.pop("before", None)
+        amounts = selectors.entry_amounts(rows)
         return render(
             request,
             "funds/ledger/entry_list.html",
             {
                 "filter": entries,
-                "entries": rows,
+                "entries": [(entry, amounts.get(entry.pk)) for entry in rows],
                 "next_before": next_before,
                 "query": query.urlencode(),
                 "first_page": before is None,

@@ -5,13 +5,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from funds.ledger.models import FundType
+from pooling.core.forms import YearField
 from pooling.structure.models import County
 
 
 class FinalAccountsFilterForm(forms.Form):
     """Year, month range, fund and (optionally) one county."""
 
-    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    year = YearField(label=gettext_lazy("Year"))
     month_from = forms.IntegerField(
         label=gettext_lazy("From month"), min_value=1, max_value=12, required=False
     )

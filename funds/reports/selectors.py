@@ -77,6 +77,7 @@ from openpyxl.styles import Alignment, Font
 from funds.budgets.models import INCOME_LINES, BudgetLineCode
 from funds.ledger.models import Account, FundType, JournalEntry, Posting
 from pooling.accounts.models import Role, User
+from pooling.core.exports import xlsx_row
 from pooling.core.money import ZERO, round_money
 from pooling.structure.models import County, Municipality
 from pooling.structure.selectors import counties_for
@@ -476,17 +477,19 @@ def final_accounts_workbook(accounts: FinalAccounts, *, user: User) -> Workbook:
     sheet.title = accounts.fund.code
     period = f"{accounts.start:%Y-%m} — {accounts.end:%Y-%m}"
     labels = column_labels(accounts)
-    sheet.append([_("Final accounts of %(fund)s") % {"fund": accounts.fund.name}])
+    sheet.append(xlsx_row(sheet, [_("Final accounts of %(fund)s") % {"fund": accounts.fund.name}]))
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(labels) + 1)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append([_("Period: %(period)s") % {"period": period}])
-    sheet.append([_("Prepared by: %(unit)s") % {"unit": unit}, "", _("Unit: yuan")])
-    sheet.append([_("Line"), *labels])
+    sheet.append(xlsx_row(sheet, [_("Period: %(period)s") % {"period": period}]))
+    sheet.append(
+        xlsx_row(sheet, [_("Prepared by: %(unit)s") % {"unit": unit}, "", _("Unit: yuan")])
+    )
+    sheet.append(xlsx_row(sheet, [_("Line"), *labels]))
     for cell in sheet[4]:
         cell.font = Font(bold=True)
     for style, label, amounts in table_rows(accounts):
-        sheet.append([label, *amounts])
+        sheet.append(xlsx_row(sheet, [label, *amounts]))
         if style != "line":
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)

@@ -6,11 +6,11 @@ from rest_framework import serializers
 
 from funds.ledger.models import FundType
 from funds.reports.selectors import EXPENDITURE_ORDER, INCOME_ORDER
-from pooling.core.serializers import ScopedCountyField
+from pooling.core.serializers import ScopedCountyField, YearField
 
 
 class FinalAccountsQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = YearField()
     month_from = serializers.IntegerField(min_value=1, max_value=12, default=1)
     month_to = serializers.IntegerField(min_value=1, max_value=12, default=12)
     fund = serializers.SlugRelatedField(slug_field="code", queryset=FundType.objects.all())

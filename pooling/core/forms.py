@@ -1,9 +1,12 @@
-"""Form fields and widgets every app's forms share: ISO date inputs, county choices, months."""
+"""Form fields and widgets every app's forms share: ISO date inputs, county choices, months,
+uploaded tables."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pooling.core.imports import validate_upload_size
 from pooling.core.money import parse_month
+from pooling.core.periods import YEAR_MAX, YEAR_MIN, validate_business_date
 from pooling.structure.models import County
 
 
@@ -18,6 +21,31 @@ class DateInput(forms.DateInput):
 class CountyChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: County) -> str:
         return f"{obj.name} ({obj.code})"
+
+
+class YearField(forms.IntegerField):
+    """A business year, 2000 to 2100 (``pooling.core.periods``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        super().__init__(**kwargs)
+
+
+class BusinessDateField(forms.DateField):
+    """A business date, 2000-01-01 to 2100-12-31, typed in an ISO date input."""
+
+    default_validators = [validate_business_date]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", DateInput())
+        super().__init__(**kwargs)
+
+
+class UploadFileField(forms.FileField):
+    """An uploaded table: refused with a clear error over ``UPLOAD_MAX_BYTES``."""
+
+    default_validators = [validate_upload_size]
 
 
 class MonthField(forms.CharField):

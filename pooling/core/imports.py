@@ -7,15 +7,17 @@ so a clerk can correct the file without guessing.
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, override
 
-from pooling.core.money import FEN
+from pooling.core.money import MONEY_MAX, parse_money
 
 Row = TypeVar("Row")
 
@@ -49,13 +51,20 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     valid_rows: int = 0
     imported: int = 0
+    # Errors beyond IMPORT_MAX_ERRORS: counted, not listed, so a file of bad rows cannot
+    # fill the memory with its report.
+    errors_not_listed: int = 0
 
     @property
     def has_errors(self) -> bool:
-        return bool(self.errors)
+        return bool(self.errors) or self.errors_not_listed > 0
 
     def add(self, row: int, column: str, value, message) -> None:
-        """Record ``message`` (a lazy translation or a ValidationError) in both languages."""
+        """Record ``message`` (a lazy translation or a ValidationError) in both languages;
+        past ``IMPORT_MAX_ERRORS`` listed errors, only count it."""
+        if len(self.errors) >= settings.IMPORT_MAX_ERRORS:
+            self.errors_not_listed += 1
+            return
         with override("zh-hans"):
             reason_zh = _render(message)
         with override("en"):
@@ -64,11 +73,21 @@ class ImportReport:
             RowError(row, column, "" if value is None else str(value), reason_zh, reason_en)
         )
 
+    def amount(self, row: int, column: str, text: str, *, positive: bool = False) -> Decimal | None:
+        """The amount in ``text`` (``pooling.core.money.parse_money``), or None with the
+        reason recorded against ``row`` and ``column``."""
+        try:
+            return parse_money(text, positive=positive)
+        except ValidationError as error:
+            self.add(row, column, text, error)
+            return None
+
     def as_dict(self) -> dict:
         return {
             "valid_rows": self.valid_rows,
             "imported": self.imported,
             "errors": [error.as_dict() for error in self.errors],
+            "errors_not_listed": self.errors_not_listed,
         }
 
 
@@ -78,6 +97,40 @@ def _render(message) -> str:
     return str(message)
 
 
+# The widest table read: columns beyond it are ignored (a city's files have a handful).
+MAX_COLUMNS = 64
+MEGABYTE = 1024 * 1024
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / MEGABYTE:.1f}"
+
+
+def upload_size_refusal(size: int) -> str | None:
+    """Why a file of ``size`` bytes is refused (over ``UPLOAD_MAX_BYTES``), or None."""
+    limit = settings.UPLOAD_MAX_BYTES
+    if size <= limit:
+        return None
+    return gettext(
+        "The file is %(size)s MB; at most %(limit)s MB may be uploaded. Split it into smaller "
+        "files."
+    ) % {"size": _megabytes(size), "limit": _megabytes(limit)}
+
+
+def validate_upload_size(file) -> None:
+    """Field validator of every upload field (``UploadFileField``): refuse a file over
+    ``UPLOAD_MAX_BYTES`` before it is read."""
+    if (refusal := upload_size_refusal(file.size)) is not None:
+        raise ValidationError(refusal, code="file_too_large")
+
+
+def row_limit_refusal() -> str:
+    """The refusal of a file with more than ``UPLOAD_MAX_ROWS`` rows."""
+    return gettext(
+        "The file has more than %(limit)s rows; split it into files of at most %(limit)s rows."
+    ) % {"limit": f"{settings.UPLOAD_MAX_ROWS:,}"}
+
+
 def read_table(
     *, file_name: str, content: bytes, aliases: dict[str, str]
 ) -> list[tuple[int, dict]]:
@@ -85,19 +138,28 @@ def read_table(
 
     The first row is the header; ``aliases`` maps accepted header texts (Chinese or English) to
     column names. Row numbers are the spreadsheet's own (the header is row 1). Empty rows are
-    skipped.
+    skipped. Both kinds are read as a stream: a file over ``UPLOAD_MAX_BYTES``, or with more
+    than ``UPLOAD_MAX_ROWS`` rows (empty ones counted), is refused (``UnreadableFile``) without
+    being read further, so a packed XLSX of a million rows costs no more than its limit.
     """
+    if (refusal := upload_size_refusal(len(content))) is not None:
+        raise UnreadableFile(refusal)
     if file_name.lower().endswith(".xlsx"):
         raw_rows = _xlsx_rows(content)
     elif file_name.lower().endswith(".csv"):
         raw_rows = _csv_rows(content)
     else:
         raise UnreadableFile(gettext("Upload a .csv or .xlsx file."))
-    if not raw_rows:
+    first = next(raw_rows, None)
+    if first is None:
         raise UnreadableFile(gettext("The file is empty."))
-    header = [aliases.get(_text(cell).lower(), _text(cell).lower()) for cell in raw_rows[0]]
+    header = [aliases.get(_text(cell).lower(), _text(cell).lower()) for cell in first]
     rows = []
-    for number, cells in enumerate(raw_rows[1:], start=2):
+    limit = settings.UPLOAD_MAX_ROWS
+    for number, cells in enumerate(raw_rows, start=2):
+        if number - 1 > limit:
+            raw_rows.close()
+            raise UnreadableFile(row_limit_refusal())
         texts = [_text(cell) for cell in cells]
         if not any(texts):
             continue
@@ -107,7 +169,7 @@ def read_table(
     return rows
 
 
-def _csv_rows(content: bytes) -> list[list[str]]:
+def _csv_rows(content: bytes) -> Iterator[list[str]]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = content.decode(encoding)
@@ -116,20 +178,42 @@ def _csv_rows(content: bytes) -> list[list[str]]:
             continue
     else:
         raise UnreadableFile(gettext("The CSV file is neither UTF-8 nor GB18030 text."))
-    return list(csv.reader(io.StringIO(text)))
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""))
+    except csv.Error as error:
+        raise UnreadableFile(gettext("The CSV file cannot be read.")) from error
 
 
-def _xlsx_rows(content: bytes) -> list[list]:
+def _xlsx_rows(content: bytes) -> Iterator[tuple]:
+    """The first sheet's rows, streamed (openpyxl's read-only mode), at most ``MAX_COLUMNS``
+    wide. A workbook that unpacks to more than ten times ``UPLOAD_MAX_BYTES`` (a zip bomb: the
+    shared strings are held in memory even in read-only mode) is refused unopened."""
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > 10 * settings.UPLOAD_MAX_BYTES:
+            raise UnreadableFile(
+                gettext(
+                    "The XLSX file unpacks to %(size)s MB, more than %(limit)s MB; save it "
+                    "without unused rows and columns, or split it."
+                )
+                % {
+                    "size": _megabytes(unpacked),
+                    "limit": _megabytes(10 * settings.UPLOAD_MAX_BYTES),
+                }
+            )
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a damaged file
+    except UnreadableFile:
+        raise
+    except Exception as error:  # zipfile and openpyxl raise many types for a damaged file
         raise UnreadableFile(gettext("The XLSX file cannot be opened.")) from error
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+    try:
+        sheet = workbook.worksheets[0]
+        yield from sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    finally:
+        workbook.close()
 
 
 def _text(cell) -> str:
@@ -143,15 +227,22 @@ def _text(cell) -> str:
     return str(cell).strip()
 
 
-def parse_amount(text: str) -> Decimal | None:
-    """A non-negative amount with at most two decimals, or None."""
-    try:
-        value = Decimal(text.replace(",", ""))
-    except (InvalidOperation, AttributeError):
-        return None
-    if not value.is_finite() or value < 0 or value != value.quantize(FEN):
-        return None
-    return value.quantize(FEN)
+def refuse_overflowing_total(total: Decimal) -> None:
+    """Refuse a whole file (``ValidationError`` on ``file``) whose amounts add up to more than
+    a money column holds, so a batch's total can never overflow (``MONEY_MAX``)."""
+    if total > MONEY_MAX:
+        raise ValidationError(
+            {
+                "file": ValidationError(
+                    gettext(
+                        "The file's amounts add up to %(total)s yuan, more than the largest "
+                        "total of %(maximum)s yuan; split the file."
+                    ),
+                    code="total_too_large",
+                    params={"total": f"{total:,}", "maximum": f"{MONEY_MAX:,}"},
+                )
+            }
+        )
 
 
 class RowImport(Generic[Row]):

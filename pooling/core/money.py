@@ -6,18 +6,22 @@ its first day.
 
 import datetime
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pooling.core.periods import YEAR_MAX, YEAR_MIN
+
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 
 MONEY_MAX_DIGITS = 18
+# The largest amount a MoneyField holds: 16 digits before the point, 2 after.
+MONEY_MAX = Decimal(10) ** (MONEY_MAX_DIGITS - 2) - FEN
 
 
 def round_money(value: Decimal | int | str) -> Decimal:
@@ -25,6 +29,38 @@ def round_money(value: Decimal | int | str) -> Decimal:
     if isinstance(value, float):
         raise TypeError("Money must not be a float; pass a Decimal or a string.")
     return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def parse_money(text: str, *, positive: bool = False) -> Decimal:
+    """The amount written in ``text`` (thousands separators allowed), or a ``ValidationError``.
+
+    The one place an amount typed into a file becomes money: it must be a finite number with
+    at most two decimals, zero or more (above zero when ``positive``), and fit a
+    ``MoneyField`` (at most ``MONEY_MAX``), so no stored value can overflow a column or a
+    page (``1e20``, 21 digits, ``NaN`` and ``Infinity`` are refused, not stored).
+    """
+    try:
+        value = Decimal(str(text).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        value = None
+    if value is None or not value.is_finite() or value < 0 or (positive and value == 0):
+        raise ValidationError(_NOT_AN_AMOUNT[positive], code="not_amount")
+    if value > MONEY_MAX:
+        raise ValidationError(
+            _("The amount is larger than %(maximum)s yuan, the largest an amount may be."),
+            code="amount_too_large",
+            params={"maximum": f"{MONEY_MAX:,}"},
+        )
+    # In range, so quantizing cannot exceed the context's precision.
+    if value != value.quantize(FEN):
+        raise ValidationError(_NOT_AN_AMOUNT[positive], code="not_amount")
+    return value.quantize(FEN)
+
+
+_NOT_AN_AMOUNT = {
+    False: _("Not an amount in yuan with at most two decimals, zero or more."),
+    True: _("An amount in yuan above zero with at most two decimals."),
+}
 
 
 class MoneyField(models.DecimalField):
@@ -93,11 +129,19 @@ _MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def parse_month(text: str) -> datetime.date:
-    """Parse ``YYYY-MM`` into the month's first day, with a clear error for anything else."""
+    """Parse ``YYYY-MM`` (a year from 2000 to 2100) into the month's first day, with a clear
+    error for anything else."""
     match = _MONTH_PATTERN.match(text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if (
+        not match
+        or not 1 <= int(match.group(2)) <= 12
+        or not YEAR_MIN <= int(match.group(1)) <= YEAR_MAX
+    ):
         raise ValidationError(
-            _("“%(value)s” is not a month; write it as YYYY-MM, for example 2026-01."),
+            _(
+                "“%(value)s” is not a month between 2000-01 and 2100-12; write it as YYYY-MM, "
+                "for example 2026-01."
+            ),
             code="invalid_month",
             params={"value": text},
         )

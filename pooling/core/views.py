@@ -50,7 +50,8 @@ def add_service_errors(form: Form, error: ValidationError) -> None:
 class ServiceFormView(CapabilityRequiredMixin, ContextMixin, View):
     """A page whose form goes to one service: the one form-view base of every app.
 
-    GET shows the form. POST validates it and calls ``perform``; a service's
+    GET shows the form (an upload page, ``multipart``, only to who may write: 403 otherwise).
+    POST validates it and calls ``perform``; a service's
     ``ValidationError`` appears next to the field it names (or above the form), nothing is
     saved and the page answers 400; on success the user is redirected with
     ``success_message``. Subclasses set ``capability`` and ``write_capability``, ``heading``
@@ -90,6 +91,13 @@ class ServiceFormView(CapabilityRequiredMixin, ContextMixin, View):
         return render(
             self.request, self.template_name, self.get_context_data(form=form), status=status
         )
+
+    def dispatch(self, request, *args, **kwargs):
+        # An upload page exists only to write: who may only read (an auditor) is refused the
+        # page itself, not only its POST.
+        if self.multipart and request.user.is_authenticated and not self.may_write(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         return self.render_form(self.get_form())
@@ -156,3 +164,31 @@ class TransitionView(ServiceFormView):
 
     def get_cancel_url(self) -> str:
         return self.get_success_url()
+
+
+class SortableListMixin:
+    """A list page sorted by the column the reader clicks: ``?sort=name`` or ``?sort=-name``.
+
+    ``sort_fields`` maps each sortable column's key to its ORM ordering; an unknown key is
+    ignored (the list keeps its own order), so a typed URL never errors. The header cells use
+    ``{% sort_header "name" _("Name") %}`` (``pooling_tags``), which keeps the filter and
+    resets the page. The primary key breaks ties, so pages never overlap."""
+
+    sort_fields: dict[str, str] = {}
+
+    def sort_key(self) -> str:
+        key = self.request.GET.get("sort", "")
+        return key if key.lstrip("-") in self.sort_fields else ""
+
+    def sort_queryset(self, queryset: QuerySet) -> QuerySet:
+        key = self.sort_key()
+        if not key:
+            return queryset
+        field = self.sort_fields[key.lstrip("-")]
+        if key.startswith("-"):
+            return queryset.order_by(f"-{field}", "-pk")
+        return queryset.order_by(field, "pk")
+
+    def get_context_data(self, *, object_list=None, **kwargs):
+        queryset = object_list if object_list is not None else self.object_list
+        return super().get_context_data(object_list=self.sort_queryset(queryset), **kwargs)

@@ -169,7 +169,7 @@ RULES: dict[str, RuleSpec] = {
             "retiree_personal_account_monthly",
             _("monthly personal-account amount for retirees"),
             RuleKind.AMOUNT,
-            "national 2020 guidance",
+            "国家 2020 年指导意见",
             _d("90.00"),
             city_sources=_NOT_JINING,
         ),

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pooling.core.forms import CountyChoiceField, DateInput
+from pooling.core.forms import BusinessDateField, CountyChoiceField, DateInput
 from pooling.rules.catalogue import RULES
 from pooling.structure.models import County
 
@@ -27,8 +27,8 @@ class PolicyRuleForm(forms.Form):
         decimal_places=6,
         help_text=_("Rates are fractions: write 0.074 for 7.4 per cent."),
     )
-    effective_from = forms.DateField(label=_("Effective from"), widget=DateInput())
-    effective_to = forms.DateField(label=_("Effective until"), required=False, widget=DateInput())
+    effective_from = BusinessDateField(label=_("Effective from"), widget=DateInput())
+    effective_to = BusinessDateField(label=_("Effective until"), required=False, widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, counties, **kwargs):

@@ -58,4 +58,8 @@ class PolicyRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.key}={self.value} from {self.effective_from}"
+        return _("%(key)s=%(value)s from %(start)s") % {
+            "key": self.key,
+            "value": f"{self.value.normalize():f}",
+            "start": self.effective_from,
+        }

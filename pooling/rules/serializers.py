@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from pooling.core.serializers import BusinessDateField
 from pooling.rules.catalogue import RULES
 from pooling.rules.models import PolicyRule
 from pooling.structure.models import County
@@ -31,6 +32,6 @@ class PolicyRuleInputSerializer(serializers.Serializer):
         queryset=County.objects.none(), required=False, allow_null=True, default=None
     )
     value = serializers.DecimalField(max_digits=20, decimal_places=6, min_value=0)
-    effective_from = serializers.DateField()
-    effective_to = serializers.DateField(required=False, allow_null=True, default=None)
+    effective_from = BusinessDateField()
+    effective_to = BusinessDateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

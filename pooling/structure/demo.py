@@ -65,34 +65,35 @@ def seeders() -> list[tuple[int, str, Seeder]]:
 
 
 def demo_users(preset: CityPreset) -> list[dict]:
-    """One user per role, two county officers in different counties."""
+    """One user per role, two county officers in different counties, with Chinese names
+    (the header shows the name beside the role)."""
     county_a, county_b = preset.demo_counties
     return [
-        {"username": f"{preset.slug}_clerk", "role": Role.AGENCY_CLERK, "name": "城市经办 Clerk"},
+        {"username": f"{preset.slug}_clerk", "role": Role.AGENCY_CLERK, "name": "张伟"},
         {
             "username": f"{preset.slug}_bureau",
             "role": Role.BUREAU_APPROVER,
-            "name": "医保局 Approver",
+            "name": "李娜",
         },
         {
             "username": f"{preset.slug}_finance",
             "role": Role.FINANCE_OFFICER,
-            "name": "财政局 Finance",
+            "name": "王芳",
         },
         {
             "username": f"{preset.slug}_county_a",
             "role": Role.COUNTY_OFFICER,
             "county": county_a,
-            "name": "县区经办 County A",
+            "name": "刘洋",
         },
         {
             "username": f"{preset.slug}_county_b",
             "role": Role.COUNTY_OFFICER,
             "county": county_b,
-            "name": "县区经办 County B",
+            "name": "陈静",
         },
-        {"username": f"{preset.slug}_auditor", "role": Role.AUDITOR, "name": "审计 Auditor"},
-        {"username": f"{preset.slug}_admin", "role": Role.ADMINISTRATOR, "name": "管理员 Admin"},
+        {"username": f"{preset.slug}_auditor", "role": Role.AUDITOR, "name": "赵敏"},
+        {"username": f"{preset.slug}_admin", "role": Role.ADMINISTRATOR, "name": "孙磊"},
     ]
 
 

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from pooling.core.periods import TEXT_MAX_LENGTH
+from pooling.core.serializers import BusinessDateField
 from pooling.structure.models import AccessionEvaluation, County, CountyPoolingModel, PoolingModel
 
 
@@ -33,7 +35,7 @@ class CountyPoolingModelSerializer(serializers.ModelSerializer):
 class PoolingModelInputSerializer(serializers.Serializer):
     county = serializers.PrimaryKeyRelatedField(queryset=County.objects.none())
     model = serializers.ChoiceField(choices=PoolingModel.choices)
-    effective_from = serializers.DateField()
+    effective_from = BusinessDateField()
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -57,10 +59,12 @@ class AccessionEvaluationSerializer(serializers.ModelSerializer):
 
 class AccessionInputSerializer(serializers.Serializer):
     county = serializers.PrimaryKeyRelatedField(queryset=County.objects.none())
-    evaluated_on = serializers.DateField()
+    evaluated_on = BusinessDateField()
     result = serializers.ChoiceField(choices=AccessionEvaluation.Result.choices)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
-    join_date = serializers.DateField(required=False, allow_null=True, default=None)
+    notes = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+    join_date = BusinessDateField(required=False, allow_null=True, default=None)
     model_after = serializers.ChoiceField(
         choices=PoolingModel.choices, required=False, allow_blank=True, default=""
     )

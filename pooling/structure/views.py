@@ -4,7 +4,7 @@ models over time and accession evaluations. Reads through ``selectors``, writes 
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from pooling.core.views import CapabilityRequiredMixin, ServiceFormView
@@ -15,15 +15,6 @@ from pooling.structure.filters import (
     CountyPoolingModelFilter,
 )
 from pooling.structure.forms import AccessionEvaluationForm, PoolingModelForm
-
-
-class HomeView(TemplateView):
-    template_name = "pooling/structure/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["counties"] = selectors.counties_for(user=self.request.user)
-        return context
 
 
 class CountyListView(CapabilityRequiredMixin, FilterView):

@@ -5,6 +5,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from pooling.core.periods import validate_business_date
 from pooling.workdays import services
 from pooling.workdays.filters import CalendarOverrideFilter
 from pooling.workdays.models import CalendarOverride
@@ -22,7 +23,8 @@ class CalendarOverrideViewSet(
 
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
-        serializer.fields["date"].validators = []  # an existing date is updated, not refused
+        # An existing date is updated, not refused as taken; the date stays a business date.
+        serializer.fields["date"].validators = [validate_business_date]
         serializer.is_valid(raise_exception=True)
         override = services.calendar_override_set(actor=request.user, **serializer.validated_data)
         return Response(self.get_serializer(override).data, status=status.HTTP_201_CREATED)

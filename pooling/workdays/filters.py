@@ -1,13 +1,13 @@
 """The calendar overrides' filter, shared by the page and the API."""
 
 import django_filters
-from django.utils.translation import gettext_lazy as _
 
+from pooling.core.filters import YearFilter
 from pooling.workdays.models import CalendarOverride
 
 
 class CalendarOverrideFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year", label=_("Year"))
+    year = YearFilter(field_name="date", lookup_expr="year")
 
     class Meta:
         model = CalendarOverride

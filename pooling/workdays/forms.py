@@ -4,12 +4,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pooling.core.forms import DateInput
+from pooling.core.forms import BusinessDateField, DateInput
 from pooling.workdays.selectors import add_working_days
 
 
 class CalendarOverrideForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = BusinessDateField(label=_("Date"))
     is_workday = forms.TypedChoiceField(
         label=_("Kind of day"),
         choices=[("1", _("workday (adjusted)")), ("0", _("holiday"))],
@@ -22,7 +22,7 @@ class WorkingDaysForm(forms.Form):
     """The calculator: ``cleaned_data["result"]`` is the day ``days`` working days after
     ``start``; a year the calendar does not know is an error on ``start``."""
 
-    start = forms.DateField(label=_("Start date"), widget=DateInput())
+    start = BusinessDateField(label=_("Start date"), widget=DateInput())
     days = forms.IntegerField(label=_("Working days"), min_value=0, max_value=60)
 
     def clean(self):

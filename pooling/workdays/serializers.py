@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from pooling.core.serializers import BusinessDateField
 from pooling.workdays.models import CalendarOverride
 from pooling.workdays.selectors import add_working_days
 
@@ -17,7 +18,7 @@ class WorkingDaysQuerySerializer(serializers.Serializer):
     """``start`` and ``days`` of the working-day calculator; ``result`` in the validated data
     is the day reached. A year the calendar does not know is an error on ``start``."""
 
-    start = serializers.DateField()
+    start = BusinessDateField()
     days = serializers.IntegerField(min_value=0, max_value=60)
 
     def validate(self, data):

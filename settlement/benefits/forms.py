@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funds.ledger.models import FundType
-from pooling.core.forms import MonthField
+from pooling.core.forms import MonthField, UploadFileField, YearField
+from pooling.core.periods import INTEGER_MAX, TEXT_MAX_LENGTH
 from pooling.structure.models import County
 from settlement.benefits.models import BENEFIT_FUND_CODES
 from settlement.institutions.models import DesignatedInstitution
@@ -23,7 +24,7 @@ class BenefitStatementForm(forms.Form):
     )
     month = MonthField(label=_("Month"))
     fund_code = forms.ChoiceField(label=_("Fund"), choices=())
-    visits = forms.IntegerField(label=_("Visits"), min_value=0)
+    visits = forms.IntegerField(label=_("Visits"), min_value=0, max_value=INTEGER_MAX)
     amount_claimed = forms.DecimalField(
         label=_("Amount claimed"), max_digits=18, decimal_places=2, min_value=0
     )
@@ -35,7 +36,7 @@ class BenefitStatementForm(forms.Form):
 
 
 class BenefitImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadFileField(
         label=_("File"),
         help_text=_(
             "CSV or XLSX with a header row: institution_code, month (YYYY-MM), fund, visits, "
@@ -45,7 +46,7 @@ class BenefitImportForm(forms.Form):
 
 
 class PharmacySpendingForm(forms.Form):
-    file = forms.FileField(
+    file = UploadFileField(
         label=_("File"),
         help_text=_(
             "CSV or XLSX with a header row: institution_code (the pharmacy), id_number, month "
@@ -59,6 +60,7 @@ class BenefitReviewForm(forms.Form):
         label=_("Amount approved"), max_digits=18, decimal_places=2, min_value=0
     )
     cut_reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Reason for the cut"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -67,7 +69,7 @@ class BenefitReviewForm(forms.Form):
 
 
 class BenefitUseFilterForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearField(label=_("Year"))
     county = forms.ModelChoiceField(
         label=_("County"), queryset=County.objects.none(), required=False
     )

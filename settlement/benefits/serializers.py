@@ -3,7 +3,13 @@ review and a file upload, and the rows of benefits against the usage plan."""
 
 from rest_framework import serializers
 
-from pooling.core.serializers import ScopedCountyField
+from pooling.core.periods import INTEGER_MAX
+from pooling.core.serializers import (
+    BusinessDateField,
+    ScopedCountyField,
+    UploadFileField,
+    YearField,
+)
 from settlement.benefits.models import BENEFIT_FUND_CODES, BenefitStatement
 from settlement.institutions.models import DesignatedInstitution
 
@@ -33,9 +39,9 @@ class BenefitStatementSerializer(serializers.ModelSerializer):
 
 class BenefitStatementInputSerializer(serializers.Serializer):
     institution = serializers.PrimaryKeyRelatedField(queryset=DesignatedInstitution.objects.none())
-    month = serializers.DateField(help_text="First day of the month")
+    month = BusinessDateField(help_text="First day of the month")
     fund_code = serializers.ChoiceField(choices=BENEFIT_FUND_CODES)
-    visits = serializers.IntegerField(min_value=0)
+    visits = serializers.IntegerField(min_value=0, max_value=INTEGER_MAX)
     amount_claimed = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=0)
 
 
@@ -45,11 +51,11 @@ class BenefitReviewSerializer(serializers.Serializer):
 
 
 class BenefitImportSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = UploadFileField()
 
 
 class BenefitUseQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = YearField()
     county = ScopedCountyField(required=False)
 
 

@@ -39,7 +39,7 @@ from funds.ledger.services import (
 from pooling.accounts.models import User
 from pooling.core.audit import audit_record
 from pooling.core.db import insert_unique
-from pooling.core.imports import ImportReport, RowImport, parse_amount, row_import
+from pooling.core.imports import ImportReport, RowImport, row_import
 from pooling.core.money import ZERO, month_start, parse_month, round_money
 from pooling.structure.models import Municipality
 from settlement.benefits.models import (
@@ -140,16 +140,7 @@ def _screen_amount(
     number: int, column: str, values: dict[str, str], report: ImportReport
 ) -> Decimal | None:
     """A row's amount in yuan above zero, or None with the error in ``report``."""
-    amount = parse_amount(values[column])
-    if amount is None or amount <= 0:
-        report.add(
-            number,
-            column,
-            values[column],
-            _("An amount in yuan above zero with at most two decimals."),
-        )
-        return None
-    return amount
+    return report.amount(number, column, values[column], positive=True)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Forms of the monthly cycle pages: the month to start (then its confirmation) and the
 month-end schedule."""
 
-from celery.schedules import crontab
+from celery.schedules import ParseException, crontab
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -56,13 +56,12 @@ class ScheduleForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        fields = ("minute", "hour", "day_of_month")
+        if any(not cleaned.get(name) for name in fields):
+            return cleaned  # each empty field already has its "required" error
         try:
-            crontab(
-                minute=cleaned.get("minute", ""),
-                hour=cleaned.get("hour", ""),
-                day_of_month=cleaned.get("day_of_month", ""),
-            )
-        except (ValueError, TypeError) as error:
+            crontab(**{name: cleaned[name] for name in fields})
+        except (ValueError, TypeError, ParseException) as error:
             raise ValidationError(
                 _("This is not a valid schedule: %(error)s"), params={"error": error}
             ) from error

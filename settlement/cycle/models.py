@@ -66,6 +66,18 @@ class MonthlyCycle(models.Model):
         return f"{self.municipality} {self.month:%Y-%m}"
 
 
+# What a step's figures mean, for the page: ``details`` keys are what the step's runner
+# returns (``settlement.cycle.services``); an unknown key is shown as it is.
+STEP_DETAIL_LABELS = {
+    "missing_base": _("insured without a contribution base"),
+    "accounts": _("accounts swept"),
+    "retirees_credited": _("retirees credited"),
+    "retiree_credits_pending": _("retiree credits pending"),
+    "collection_batches_posted": _("collection files posted"),
+    "entries_created": _("ledger entries created"),
+}
+
+
 class CycleStep(models.Model):
     """One step of a cycle with its figures. A step's ledger work is one transaction: a
     failure leaves the ledger as it was and the step can be run again."""
@@ -99,6 +111,13 @@ class CycleStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} {self.get_name_display()}"
+
+    def details_display(self) -> list[tuple[str, object]]:
+        """The step's details as (label, value) pairs in the reader's language."""
+        return [
+            (str(STEP_DETAIL_LABELS.get(key, key)), value)
+            for key, value in (self.details or {}).items()
+        ]
 
 
 class RemittanceLine(models.Model):
@@ -155,7 +174,7 @@ class RemittanceLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.from_account} → {self.to_account}: {self.amount}"
+        return f"{self.from_account} → {self.to_account}: {self.amount:,.2f}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ next to the fields."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pooling.core.forms import DateInput
+from pooling.core.forms import BusinessDateField, DateInput, YearField
+from pooling.core.periods import TEXT_MAX_LENGTH
 from pooling.structure.models import County
 from settlement.institutions.models import DesignatedInstitution, InstitutionReview
 
@@ -24,11 +25,14 @@ class InstitutionAdmitForm(forms.Form):
     )
     name = forms.CharField(label=_("Name"), max_length=200)
     level = forms.ChoiceField(label=_("Level"), choices=DesignatedInstitution.Level.choices)
-    agreement_from = forms.DateField(label=_("Agreement from"), widget=_DATE)
-    agreement_to = forms.DateField(label=_("Agreement to"), widget=_DATE)
-    admitted_on = forms.DateField(label=_("Admitted on"), widget=_DATE)
+    agreement_from = BusinessDateField(label=_("Agreement from"), widget=_DATE)
+    agreement_to = BusinessDateField(label=_("Agreement to"), widget=_DATE)
+    admitted_on = BusinessDateField(label=_("Admitted on"), widget=_DATE)
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, counties, **kwargs):
@@ -39,16 +43,17 @@ class InstitutionAdmitForm(forms.Form):
 class InstitutionUpdateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     level = forms.ChoiceField(label=_("Level"), choices=DesignatedInstitution.Level.choices)
-    agreement_from = forms.DateField(label=_("Agreement from"), widget=_DATE)
-    agreement_to = forms.DateField(label=_("Agreement to"), widget=_DATE)
+    agreement_from = BusinessDateField(label=_("Agreement from"), widget=_DATE)
+    agreement_to = BusinessDateField(label=_("Agreement to"), widget=_DATE)
     status = forms.ChoiceField(label=_("Status"), choices=DesignatedInstitution.Status.choices)
 
 
 class InstitutionReviewForm(forms.Form):
-    year = forms.IntegerField(label=_("Year reviewed"), min_value=2000, max_value=2100)
-    reviewed_on = forms.DateField(label=_("Reviewed on"), widget=_DATE)
+    year = YearField(label=_("Year reviewed"))
+    reviewed_on = BusinessDateField(label=_("Reviewed on"), widget=_DATE)
     result = forms.ChoiceField(label=_("Result"), choices=InstitutionReview.Result.choices)
     notes = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Notes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -3,6 +3,8 @@ and the input of an admission and a yearly review."""
 
 from rest_framework import serializers
 
+from pooling.core.periods import TEXT_MAX_LENGTH
+from pooling.core.serializers import BusinessDateField, YearField
 from pooling.structure.models import County
 from settlement.institutions.models import DesignatedInstitution, InstitutionReview
 
@@ -42,14 +44,18 @@ class InstitutionAdmitSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=12)
     name = serializers.CharField(max_length=200)
     level = serializers.ChoiceField(choices=DesignatedInstitution.Level.choices)
-    agreement_from = serializers.DateField()
-    agreement_to = serializers.DateField()
-    admitted_on = serializers.DateField()
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    agreement_from = BusinessDateField()
+    agreement_to = BusinessDateField()
+    admitted_on = BusinessDateField()
+    notes = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 class InstitutionReviewInputSerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    reviewed_on = serializers.DateField()
+    year = YearField()
+    reviewed_on = BusinessDateField()
     result = serializers.ChoiceField(choices=InstitutionReview.Result.choices)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )

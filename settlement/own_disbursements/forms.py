@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from funds.ledger.selectors import fund_types
-from pooling.core.forms import DateInput
+from pooling.core.forms import BusinessDateField, DateInput
 from pooling.structure.models import County
 
 POOLED_FUND = "310100"
@@ -22,7 +22,7 @@ class OwnDisbursementForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount (yuan)"), max_digits=18, decimal_places=2, min_value=Decimal("0.01")
     )
-    on = forms.DateField(label=_("Date"), widget=DateInput())
+    on = BusinessDateField(label=_("Date"), widget=DateInput())
     memo = forms.CharField(label=_("Memo"), max_length=300, required=False)
     request_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from pooling.core.serializers import ScopedCountyField
+from pooling.core.serializers import BusinessDateField, ScopedCountyField, YearField
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -27,11 +27,11 @@ class OwnDisbursementInputSerializer(serializers.Serializer):
     county = ScopedCountyField()
     fund_code = serializers.CharField(max_length=6, default="310100")
     amount = serializers.DecimalField(min_value=Decimal("0.01"), **MONEY)
-    on = serializers.DateField()
+    on = BusinessDateField()
     memo = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     request_key = serializers.CharField(max_length=100)
 
 
 class OwnDisbursementQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    year = YearField(required=False)
     county = ScopedCountyField(required=False)

@@ -3,12 +3,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from pooling.core.filters import ScopedFilterSet
+from pooling.core.filters import ScopedFilterSet, YearFilter
 from settlement.plans.models import AnnualPlan, CityMonthlyPlan, UsagePlan
 
 
 class AnnualPlanFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(choices=AnnualPlan.Status.choices, label=_("Status"))
+    year = YearFilter()
 
     class Meta:
         model = AnnualPlan
@@ -18,7 +19,7 @@ class AnnualPlanFilter(ScopedFilterSet):
 class UsagePlanFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(choices=UsagePlan.Status.choices, label=_("Status"))
     month = django_filters.DateFilter(label=_("Month (first day)"))
-    year = django_filters.NumberFilter(field_name="month", lookup_expr="year", label=_("Year"))
+    year = YearFilter(field_name="month", lookup_expr="year")
 
     class Meta:
         model = UsagePlan
@@ -28,7 +29,7 @@ class UsagePlanFilter(ScopedFilterSet):
 class CityMonthlyPlanFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CityMonthlyPlan.Status.choices, label=_("Status"))
     month = django_filters.DateFilter(label=_("Month (first day)"))
-    year = django_filters.NumberFilter(field_name="month", lookup_expr="year", label=_("Year"))
+    year = YearFilter(field_name="month", lookup_expr="year")
 
     class Meta:
         model = CityMonthlyPlan

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from funds.ledger.models import FundType
-from pooling.core.forms import MonthField
+from pooling.core.forms import MonthField, YearField
 from settlement.plans.models import PlanPurpose
 from settlement.plans.services import PlanLineInput
 
@@ -65,7 +65,7 @@ class _PlanForm(forms.Form):
 
 
 class AnnualPlanForm(_PlanForm):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearField(label=_("Year"))
 
     line_formset = forms.formset_factory(PlanLineForm, extra=3, max_num=20)
 

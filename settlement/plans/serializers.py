@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from funds.ledger.models import FundType
 from pooling.core.money import parse_month
+from pooling.core.serializers import YearField
 from settlement.plans.models import (
     AnnualPlan,
     AnnualPlanLine,
@@ -120,7 +121,7 @@ class _PlanSubmitSerializer(serializers.Serializer):
 
 
 class AnnualPlanSubmitSerializer(_PlanSubmitSerializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = YearField()
     lines = PlanLineInputSerializer(many=True, allow_empty=False)
 
 

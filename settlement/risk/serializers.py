@@ -11,7 +11,7 @@ from pooling.core.serializers import ScopedCountyField
 
 class RiskQuerySerializer(serializers.Serializer):
     fund = serializers.SlugRelatedField(slug_field="code", queryset=FundType.objects.all())
-    month = serializers.CharField(help_text="YYYY-MM, the last month of the series.")
+    month = serializers.CharField(max_length=10, help_text="YYYY-MM, the last month of the series.")
     months = serializers.IntegerField(min_value=2, max_value=36, default=12)
     county = ScopedCountyField(required=False)
 

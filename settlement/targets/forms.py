@@ -4,7 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pooling.core.forms import YearField
 from pooling.core.money import FEN, MONEY_MAX_DIGITS
+from pooling.core.periods import INTEGER_MAX
 from pooling.structure.models import County
 
 
@@ -16,7 +18,7 @@ def default_year() -> int:
 class YearForm(forms.Form):
     """The year a year-end page shows."""
 
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearField(label=_("Year"))
 
     @classmethod
     def from_query(cls, query) -> "YearForm":
@@ -40,9 +42,11 @@ class CountyTargetForm(forms.Form):
     """The four targets the city sets a county for a year (Z 四(八))."""
 
     county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.none())
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearField(label=_("Year"))
     enrollment_target = forms.IntegerField(
-        label=_("Enrollment target (insured people at year end)"), min_value=1
+        label=_("Enrollment target (insured people at year end)"),
+        min_value=1,
+        max_value=INTEGER_MAX,
     )
     collection_target = _yuan(_("Collection target (yuan)"))
     revenue_plan = _yuan(_("Revenue plan (yuan)"))

@@ -4,6 +4,8 @@ assessment, and the year of a query."""
 from rest_framework import serializers
 
 from pooling.core.money import FEN, MONEY_MAX_DIGITS
+from pooling.core.periods import INTEGER_MAX
+from pooling.core.serializers import YearField
 from pooling.structure.models import County
 from settlement.targets.models import CountyTarget
 
@@ -34,8 +36,8 @@ class CountyTargetSerializer(serializers.ModelSerializer):
 
 class CountyTargetInputSerializer(serializers.Serializer):
     county = serializers.PrimaryKeyRelatedField(queryset=County.objects.none())
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    enrollment_target = serializers.IntegerField(min_value=1)
+    year = YearField()
+    enrollment_target = serializers.IntegerField(min_value=1, max_value=INTEGER_MAX)
     collection_target = serializers.DecimalField(min_value=FEN, **MONEY)
     revenue_plan = serializers.DecimalField(min_value=FEN, **MONEY)
     expenditure_plan = serializers.DecimalField(min_value=FEN, **MONEY)
@@ -66,4 +68,4 @@ class TargetAssessmentSerializer(serializers.Serializer):
 
 
 class YearQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = YearField()

@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from funds.ledger.models import FundType
+from pooling.core.forms import YearField
+from pooling.core.periods import TEXT_MAX_LENGTH
 from pooling.structure.models import County
 from settlement.yearend.models import ATTACHMENT_TYPES
 
@@ -13,8 +15,10 @@ from settlement.yearend.models import ATTACHMENT_TYPES
 class DeficitApplicationForm(forms.Form):
     county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.none())
     fund_type = forms.ModelChoiceField(label=_("Fund"), queryset=FundType.objects.order_by("code"))
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
+    year = YearField(label=_("Year"))
+    reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH, label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     attachment = forms.FileField(
         label=_("Written application"),
         help_text=_("PDF, OFD, Word or an image, at most 10 MB."),
@@ -30,5 +34,5 @@ class AdjustmentRunForm(forms.Form):
     """Which step of the year end to run."""
 
     STEPS = (("contributions", _("contributions")), ("waterfall", _("waterfall")))
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearField(label=_("Year"))
     step = forms.ChoiceField(label=_("Step"), choices=STEPS)

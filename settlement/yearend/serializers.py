@@ -5,6 +5,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from funds.ledger.models import FundType
+from pooling.core.periods import TEXT_MAX_LENGTH
+from pooling.core.serializers import YearField
 from pooling.structure.models import County
 from settlement.yearend.models import (
     AdjustmentContribution,
@@ -51,13 +53,15 @@ class DeficitInputSerializer(serializers.Serializer):
     fund_code = serializers.SlugRelatedField(
         slug_field="code", queryset=FundType.objects.all(), source="fund_type"
     )
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    reason = serializers.CharField()
+    year = YearField()
+    reason = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH,
+    )
     attachment = serializers.FileField()
 
 
 class AdjustmentRunInputSerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = YearField()
     step = serializers.ChoiceField(choices=["contributions", "waterfall", "all"], default="all")
 
 

@@ -76,7 +76,7 @@ def test_statement_is_entered_cut_paid_and_counted_against_the_plan(page, login,
     page.fill("input[name=visits]", "57")
     page.fill("input[name=amount_claimed]", "1200.50")
     page.click("main button[type=submit]")
-    assert "1200.50" in page.inner_text("main")
+    assert "1,200.50" in page.inner_text("main")
 
     # A cut without a reason is refused next to the field; with a reason it is recorded.
     page.fill("input[name=amount_approved]", "950.25")

@@ -42,7 +42,7 @@ def test_release_of_a_frozen_balance_is_applied_reviewed_and_approved(page, logi
     page.fill("input[name=amount]", "12345.67")
     page.fill("textarea[name=reason]", "支付历年欠付医疗费用")
     page.click("main form.card button[type=submit]")
-    assert "12345.67" in page.inner_text("main")
+    assert "12,345.67" in page.inner_text("main")
 
     for username, step in (("jining_clerk", "review"), ("jining_bureau", "approve")):
         page.context.clear_cookies()
@@ -56,5 +56,5 @@ def test_release_of_a_frozen_balance_is_applied_reviewed_and_approved(page, logi
     page.context.clear_cookies()
     login("jining_auditor")
     page.goto(detail)
-    assert "687654.33" in page.inner_text("main")
+    assert "687,654.33" in page.inner_text("main")
     assert page.locator("main form").count() == 0

@@ -37,7 +37,7 @@ def test_plan_journey(page, login, live_server):
 
     login("jining_clerk")
     page.goto(f"{live_server.url}/settlement/plans/consolidation/?month={month:%Y-%m}")
-    assert "12345.67" in page.inner_text("#county-plans")
+    assert "12,345.67" in page.inner_text("#county-plans")
     page.click("#consolidate")
     page.wait_for_selector("#city-plan-status")
     city_plan_url = page.url
@@ -68,4 +68,4 @@ def test_plan_journey(page, login, live_server):
     )
     login("jining_county_a")
     page.goto(f"{live_server.url}/funds/accounts/{account.pk}/")
-    assert "12345.67" in page.inner_text("main")
+    assert "12,345.67" in page.inner_text("main")

@@ -1,5 +1,12 @@
 """``python manage.py run_cycle --city jining --month 2026-01`` runs a month's cycle in this
-process and prints each step's figures; it exits non-zero when a step fails."""
+process and prints each step's figures; it exits 1 when a step fails.
+
+Of several runs of one month at once, one does the steps; the others say that another run
+holds the month, wait for it (``--wait`` seconds) and exit 0 once the month is complete, 1 if
+a step failed, or ``HELD_ELSEWHERE`` (3) if the other run is still working when the wait ends.
+"""
+
+import time
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -7,7 +14,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from pooling.core.money import parse_month
 from pooling.structure.models import Municipality
 from settlement.cycle import services
-from settlement.cycle.models import CycleStep
+from settlement.cycle.models import CycleStep, MonthlyCycle
+
+HELD_ELSEWHERE = 3  # exit status: another run still holds the month
+POLL_SECONDS = 1
 
 
 class Command(BaseCommand):
@@ -16,8 +26,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--city", required=True, help="jining, jinan or zhengzhou")
         parser.add_argument("--month", required=True, help="YYYY-MM")
+        parser.add_argument(
+            "--wait",
+            type=int,
+            default=900,
+            help="Seconds to wait for another run that holds the month (default 900).",
+        )
 
-    def handle(self, *args, city: str, month: str, **options) -> None:
+    def handle(self, *args, city: str, month: str, wait: int = 900, **options) -> None:
         municipality = Municipality.objects.filter(slug=city).first()
         if municipality is None:
             raise CommandError(f"No municipality “{city}”: run seed_demo --city {city} first.")
@@ -40,6 +56,28 @@ class Command(BaseCommand):
             )
             if outcome.error:
                 self.stdout.write(self.style.ERROR(f"  {outcome.error}"))
-        if any(outcome.status != CycleStep.Status.DONE for outcome in outcomes):
+        if any(outcome.status == CycleStep.Status.FAILED for outcome in outcomes):
             raise CommandError("The cycle did not finish; fix the error and run it again.")
+        if any(outcome.status != CycleStep.Status.DONE for outcome in outcomes):
+            self.stdout.write("Another run holds the month; waiting for it to finish.")
+            self._wait_for_other_run(cycle, wait)
+            self.stdout.write(self.style.SUCCESS("Month closed (by another run)."))
+            return
         self.stdout.write(self.style.SUCCESS("Month closed."))
+
+    def _wait_for_other_run(self, cycle: MonthlyCycle, wait: int) -> None:
+        """Return once the cycle is complete; CommandError (1) if it failed, or
+        (``HELD_ELSEWHERE``) if it is still running after ``wait`` seconds."""
+        deadline = time.monotonic() + wait
+        while True:
+            cycle.refresh_from_db(fields=["status"])
+            if cycle.status == MonthlyCycle.Status.COMPLETED:
+                return
+            if cycle.status == MonthlyCycle.Status.FAILED:
+                raise CommandError("The other run of the month failed; fix the error and rerun.")
+            if time.monotonic() >= deadline:
+                raise CommandError(
+                    "Another run still holds the month; it was not finished when the wait ended.",
+                    returncode=HELD_ELSEWHERE,
+                )
+            time.sleep(POLL_SECONDS)

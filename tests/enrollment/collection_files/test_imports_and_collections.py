@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 
 from enrollment.collection_files.matching import FileRejected
@@ -201,3 +202,85 @@ def test_upload_page_shows_the_report_of_a_refused_file_or_goes_to_the_batch(
     batch = CollectionBatch.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("enrollment:collection_detail", args=[batch.pk])
+
+
+@pytest.mark.parametrize("amount", ["1e20", "1" * 21, "NaN", "Infinity"])
+def test_an_amount_beyond_the_column_refuses_the_file_row_by_row(
+    jining, city_clerk, assessed, amount, api_for
+):
+    employer, _employees, _flexible = assessed
+    with pytest.raises(FileRejected) as error:
+        _collect(jining, city_clerk, f"{employer.credit_code},2024-06,{amount}")
+    assert [(e.row, e.column) for e in error.value.report.errors] == [(2, "amount")]
+    response = api_for(city_clerk).post(
+        "/api/collections/upload/",
+        {
+            "file": SimpleUploadedFile(
+                "tax.csv",
+                csv_file("payer_code,month,amount", f"{employer.credit_code},2024-06,{amount}"),
+            )
+        },
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert CollectionBatch.objects.count() == 0
+
+
+@pytest.mark.parametrize("digits", [15, 16])
+def test_a_file_whose_total_overflows_a_batch_is_refused_on_both_paths(
+    jining, city_clerk, assessed, digits
+):
+    """15-digit amounts take the staged COPY path, 16-digit ones the row-by-row path; each
+    row fits an amount, but their sum would not fit the batch's total."""
+    employer, _employees, _flexible = assessed
+    lines = [f"{employer.credit_code},2024-{month:02},{'9' * digits}" for month in range(1, 13)]
+    with pytest.raises(ValidationError) as raised:
+        _collect(jining, city_clerk, *lines)
+    assert raised.value.message_dict["file"]
+    assert CollectionBatch.objects.count() == 0
+
+
+def test_a_file_over_the_byte_limit_is_a_form_and_api_error_in_both_languages(
+    client_for, english_client_for, api_for, city_clerk, assessed
+):
+    _employer, _employees, flexible = assessed
+    content = csv_file("payer_code,month,amount", f"{flexible.id_number},2024-06,670.00")
+    url = reverse("enrollment:collection_upload")
+    with override_settings(UPLOAD_MAX_BYTES=20):
+        response = client_for(city_clerk).post(url, {"file": SimpleUploadedFile("t.csv", content)})
+        assert response.status_code == 400
+        assert "最多可上传" in response.context["form"].errors["file"][0]
+        response = english_client_for(city_clerk).post(
+            url, {"file": SimpleUploadedFile("t.csv", content)}
+        )
+        assert "at most 0.0 MB may be uploaded" in response.context["form"].errors["file"][0]
+        api = api_for(city_clerk).post(
+            "/api/collections/upload/",
+            {"file": SimpleUploadedFile("t.csv", content)},
+            format="multipart",
+        )
+        assert api.status_code == 400 and "file" in api.json()
+        with pytest.raises(ValidationError):
+            _collect(jining=flexible.municipality, actor=city_clerk)
+    assert not CollectionBatch.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["670.00", "670.001"])
+def test_a_file_over_the_row_limit_is_refused_on_both_paths(jining, city_clerk, assessed, amount):
+    """A clean CSV streams through COPY, one with an unreadable amount goes row by row: both
+    stop at UPLOAD_MAX_ROWS."""
+    _employer, _employees, flexible = assessed
+    lines = [f"{flexible.id_number},2024-{month:02},{amount}" for month in (4, 5, 6)]
+    with override_settings(UPLOAD_MAX_ROWS=2), pytest.raises(ValidationError) as raised:
+        _collect(jining, city_clerk, *lines)
+    assert "more than 2 rows" in str(raised.value.message_dict["file"]) or "超过 2 行" in str(
+        raised.value.message_dict["file"]
+    )
+    assert not CollectionBatch.objects.exists()
+
+
+def test_the_auditor_is_refused_the_upload_page_itself(client_for, auditor, city_clerk):
+    """A form page exists to write: who may only read gets 403 on GET, not an inert form."""
+    url = reverse("enrollment:collection_upload")
+    assert client_for(auditor).get(url).status_code == 403
+    assert client_for(city_clerk).get(url).status_code == 200

@@ -177,3 +177,50 @@ def test_upload_page_shows_the_report_and_writes_nothing_or_imports_and_lists(
     response = client.post(url, {"kind": "wages", "file": SimpleUploadedFile("wages.csv", good)})
     assert response.status_code == 302 and response.url == reverse("enrollment:base_list")
     assert ContributionBase.objects.get().yearly_wage == Decimal("60000.00")
+
+
+def test_amounts_beyond_the_column_are_row_errors_in_csv_xlsx_and_the_api(
+    jining, city_clerk, staff, api_for
+):
+    employer, (first, _second) = staff
+    huge = ["1e20", "1" * 21, "NaN", "Infinity", "-Infinity"]
+    report = _import(
+        jining,
+        city_clerk,
+        csv_file(
+            "credit_code,year,payroll",
+            *(f"{employer.credit_code},{2020 + i},{amount}" for i, amount in enumerate(huge)),
+        ),
+        kind="payroll",
+        valid_rows=True,
+    )
+    assert [(error.row, error.column) for error in report.errors] == [
+        (row, "payroll") for row in range(2, 7)
+    ]
+    assert report.errors[0].reason_en == (
+        "The amount is larger than 9,999,999,999,999,999.99 yuan, the largest an amount may be."
+    )
+    assert report.errors[0].reason_zh != report.errors[0].reason_en
+    content = _xlsx(
+        [["credit_code", "id_number", "year", "wage"]]
+        + [[employer.credit_code, first.id_number, 2024, value] for value in (1e20, float("inf"))]
+    )
+    report = _import(jining, city_clerk, content, name="wages.xlsx")
+    assert [error.column for error in report.errors] == ["wage", "wage"]
+    response = api_for(city_clerk).post(
+        "/api/contribution-bases/upload/",
+        {
+            "kind": "wages",
+            "file": SimpleUploadedFile(
+                "wages.csv",
+                csv_file(
+                    "credit_code,id_number,year,wage",
+                    f"{employer.credit_code},{first.id_number},2024,{'9' * 21}",
+                ),
+            ),
+        },
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["column"] == "wage"
+    assert not ContributionBase.objects.exists() and not EmployerPayroll.objects.exists()

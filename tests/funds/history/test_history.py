@@ -250,7 +250,7 @@ def test_pages_scoped_by_county_and_auditor_reads_only(
 ):
     assert client_for(county_b_officer).get(f"/funds/history/{registered.pk}/").status_code == 404
     page = client_for(county_a_officer).get(f"/funds/history/{registered.pk}/")
-    assert page.status_code == 200 and "700000.00" in page.content.decode()
+    assert page.status_code == 200 and "700,000.00" in page.content.decode()
     assert client_for(auditor).get("/funds/history/").status_code == 200
     assert client_for(auditor).post("/funds/history/new/", {}).status_code == 403
     # Forms are not even shown to those who may not send them.

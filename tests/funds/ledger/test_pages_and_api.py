@@ -170,3 +170,18 @@ def test_api_refuses_every_write(api_for, administrator, entries, income_a, meth
 def test_anonymous_gets_nothing(api_for, client, entries):
     assert api_for(None).get("/api/journal-entries/").status_code in (401, 403)
     assert client.get(reverse("funds:account_list")).status_code == 302
+
+
+def test_a_memo_that_looks_like_a_formula_is_exported_as_text(
+    client_for, auditor, post, tax_a, income_a
+):
+    memo = '=HYPERLINK("http://evil.example","点此")'
+    post("collect-formula", (tax_a, "-5.00"), (income_a, "5.00"), memo=memo)
+    url = reverse("funds:entry_list")
+    response = client_for(auditor).get(url, {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[1][5] == "'" + memo
+    response = client_for(auditor).get(url, {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cell = sheet.cell(row=2, column=6)
+    assert (cell.data_type, cell.value) == ("s", "'" + memo)

@@ -3,11 +3,11 @@
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from pooling.accounts.models import AuditEvent
-from pooling.core.audit import audited_update
+from pooling.core.audit import audit_record, audited_update
 from pooling.structure.models import County
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +35,26 @@ def test_audited_update_writes_the_changed_columns_and_the_state_before(county_a
         county_a.municipality,
         county_a,
     )
+
+
+def test_the_audit_log_is_append_only_in_the_database(county_a, administrator):
+    """Like the ledger: neither the ORM bypassing the services nor raw SQL rewrites or
+    removes an audit event."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the database enforces this on PostgreSQL")
+    audit_record(actor=administrator, action="test.append_only", instance=county_a)
+    event = AuditEvent.objects.get(action="test.append_only")
+    for attempt in (
+        lambda: AuditEvent.objects.filter(pk=event.pk).update(action="test.rewritten"),
+        lambda: AuditEvent.objects.filter(pk=event.pk).delete(),
+        lambda: connection.cursor().execute(
+            "UPDATE pooling_auditevent SET actor_id = NULL WHERE id = %s", [event.pk]
+        ),
+        lambda: connection.cursor().execute(
+            "DELETE FROM pooling_auditevent WHERE id = %s", [event.pk]
+        ),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            attempt()
+    event.refresh_from_db()
+    assert (event.action, event.actor_id) == ("test.append_only", administrator.pk)

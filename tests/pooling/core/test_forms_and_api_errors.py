@@ -1,6 +1,7 @@
 """Bad input gets a clear field error, in Chinese by default and English when switched."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from pooling.rules.models import PolicyRule
@@ -86,8 +87,15 @@ def test_calendar_page_calculator_shows_unknown_year_as_field_error(client_for, 
 
 
 @pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/"])
-def test_api_schema_and_docs_are_served(client_for, auditor, url):
+def test_api_schema_and_docs_are_served_to_signed_in_users_only(client_for, auditor, url):
     assert client_for(auditor).get(url).status_code == 200
+    assert Client().get(url).status_code in (401, 403)
+
+
+def test_the_docs_start_up_script_is_a_file_not_inline(client_for, auditor):
+    page = client_for(auditor).get("/api/docs/").content.decode()
+    assert "<script>" not in page
+    assert client_for(auditor).get("/api/docs/", {"script": ""}).status_code == 200
 
 
 def test_pages_are_chinese_even_when_the_browser_asks_for_english(client_for, city_clerk):

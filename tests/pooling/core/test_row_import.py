@@ -6,16 +6,15 @@ import io
 from decimal import Decimal
 
 import pytest
-from django import forms
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 from django.utils.translation import override
 from openpyxl import Workbook
 
-from pooling.core.imports import ImportReport, RowImport, parse_amount, row_import
+from pooling.core.imports import ImportReport, RowImport, row_import
+from pooling.core.money import parse_money
 
 HEADER = "code,amount\n"
-# A message the catalogues translate (Django's own), to see both languages in the report.
-NOT_A_NUMBER = forms.DecimalField.default_error_messages["invalid"]
 
 
 class AmountImport(RowImport[tuple[str, Decimal]]):
@@ -36,11 +35,8 @@ class AmountImport(RowImport[tuple[str, Decimal]]):
         if code not in self.known:
             report.add(number, "code", values["code"], "No such code.")
             return None
-        amount = parse_amount(values["amount"])
-        if amount is None:
-            report.add(number, "amount", values["amount"], NOT_A_NUMBER)
-            return None
-        return code, amount
+        amount = report.amount(number, "amount", values["amount"])
+        return None if amount is None else (code, amount)
 
     def check_rows(self, clean, report):
         seen, kept = set(), []
@@ -123,8 +119,8 @@ def test_a_file_with_row_errors_writes_nothing_and_reports_each():
             "row": 4,
             "column": "amount",
             "value": "abc",
-            "reason_zh": "输入一个数字。",
-            "reason_en": "Enter a number.",
+            "reason_zh": "不是有效金额（元，不小于零，最多两位小数）。",
+            "reason_en": "Not an amount in yuan with at most two decimals, zero or more.",
         },
     ]
 
@@ -177,7 +173,117 @@ def test_a_gb18030_csv_is_read():
 
 @pytest.mark.parametrize(
     ("text", "amount"),
-    [("1,234.5", Decimal("1234.50")), ("0", Decimal("0.00")), ("-1", None), ("1.234", None)],
+    [
+        ("1,234.5", Decimal("1234.50")),
+        ("0", Decimal("0.00")),
+        ("9999999999999999.99", Decimal("9999999999999999.99")),
+    ],
 )
-def test_parse_amount_takes_non_negative_fen_amounts(text, amount):
-    assert parse_amount(text) == amount
+def test_parse_money_takes_non_negative_fen_amounts_a_money_field_holds(text, amount):
+    assert parse_money(text) == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("-1", "not_amount"),
+        ("1.234", "not_amount"),
+        ("abc", "not_amount"),
+        ("NaN", "not_amount"),
+        ("sNaN", "not_amount"),
+        ("Infinity", "not_amount"),
+        ("-inf", "not_amount"),
+        ("", "not_amount"),
+        ("1e20", "amount_too_large"),
+        ("1e400", "amount_too_large"),
+        ("1" * 21, "amount_too_large"),
+        ("10000000000000000", "amount_too_large"),
+    ],
+)
+def test_parse_money_refuses_what_is_no_amount_or_overflows_the_column(text, code):
+    with pytest.raises(ValidationError) as raised:
+        parse_money(text)
+    assert raised.value.code == code
+
+
+def test_an_amount_beyond_the_column_is_a_row_error_naming_the_largest_amount():
+    importer = AmountImport()
+    report = _run(importer, HEADER + "A,1e20\nB," + "1" * 21 + "\nC,NaN\n")
+    assert importer.written == []
+    assert [(error.row, error.column) for error in report.errors] == [
+        (2, "amount"),
+        (3, "amount"),
+        (4, "amount"),
+    ]
+    assert report.errors[0].reason_en == (
+        "The amount is larger than 9,999,999,999,999,999.99 yuan, the largest an amount may be."
+    )
+
+
+def _xlsx_bytes(rows) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    content = io.BytesIO()
+    workbook.save(content)
+    return content.getvalue()
+
+
+@override_settings(UPLOAD_MAX_ROWS=3)
+@pytest.mark.parametrize(
+    ("file_name", "content"),
+    [
+        ("rows.csv", (HEADER + "A,1\n\nB,2\nC,3\n").encode()),
+        ("rows.xlsx", _xlsx_bytes([["code", "amount"], ["A", 1], [], ["B", 2], ["C", 3]])),
+    ],
+)
+def test_a_file_over_the_row_limit_is_refused_unwritten(file_name, content):
+    """Empty rows count: a packed XLSX of a million empty rows is no way round the limit."""
+    importer = AmountImport()
+    with pytest.raises(ValidationError) as raised, override("en"):
+        row_import(importer, file_name=file_name, content=content)
+    assert _file_error(raised) == (
+        "unreadable",
+        "The file has more than 3 rows; split it into files of at most 3 rows.",
+    )
+    assert importer.prepared == importer.written == []
+
+
+def test_three_rows_under_a_limit_of_three_are_read():
+    importer = AmountImport()
+    with override_settings(UPLOAD_MAX_ROWS=3):
+        report = _run(importer, HEADER + "A,1\nB,2\nC,3\n")
+    assert report.imported == 3
+
+
+def test_a_file_over_the_byte_limit_is_refused_in_both_languages():
+    content = (HEADER + "A,1\n" * 100).encode()
+    with override_settings(UPLOAD_MAX_BYTES=100):
+        for language, expected in (
+            ("en", "The file is 0.0 MB; at most 0.0 MB may be uploaded."),
+            ("zh-hans", "文件大小为 0.0 MB，最多可上传 0.0 MB"),
+        ):
+            with pytest.raises(ValidationError) as raised, override(language):
+                row_import(AmountImport(), file_name="rows.csv", content=content)
+            assert expected in _file_error(raised)[1]
+
+
+def test_an_xlsx_that_unpacks_far_beyond_the_limit_is_refused_unopened():
+    content = _xlsx_bytes([["code", "amount"]] + [["A" * 50, 1]] * 5000)
+    with (
+        override_settings(UPLOAD_MAX_BYTES=len(content)),
+        override("en"),
+        pytest.raises(ValidationError) as raised,
+    ):
+        row_import(AmountImport(), file_name="bomb.xlsx", content=content)
+    assert "unpacks to" in _file_error(raised)[1]
+
+
+def test_the_report_lists_the_first_errors_and_counts_the_rest():
+    importer = AmountImport()
+    with override_settings(IMPORT_MAX_ERRORS=2):
+        report = _run(importer, HEADER + "Z,1\n" * 5 + "A,1\n")
+    assert [error.row for error in report.errors] == [2, 3]
+    assert report.errors_not_listed == 3 and report.has_errors
+    assert report.as_dict()["errors_not_listed"] == 3
+    assert importer.written == []

@@ -99,9 +99,14 @@ def test_get_shows_the_form_with_its_heading_and_cancel_link(english_client_for,
     assert CALLS == []
 
 
-def test_a_multipart_view_posts_files(english_client_for, city_clerk):
-    page = english_client_for(city_clerk).get("/notes/upload/").content.decode()
+def test_a_multipart_view_posts_files(english_client_for, bureau_approver):
+    page = english_client_for(bureau_approver).get("/notes/upload/").content.decode()
     assert 'enctype="multipart/form-data"' in page
+
+
+def test_an_upload_page_is_refused_to_who_may_not_write(client_for, city_clerk, auditor):
+    for user in (city_clerk, auditor):
+        assert client_for(user).get("/notes/upload/").status_code == 403
 
 
 def test_a_form_error_answers_400_and_calls_nothing(english_client_for, bureau_approver):

@@ -539,3 +539,54 @@ def test_every_benefit_page_renders_for_the_agency_clerk(client_for, city_clerk,
         ("settlement:benefit_detail", [statement.pk]),
     ):
         assert client.get(reverse(name, args=args)).status_code == 200, name
+
+
+OVERFLOWING_AMOUNTS = ("1e20", "1" * 21, "NaN", "Infinity")
+
+
+def test_statement_amounts_beyond_the_column_are_row_errors_on_every_path(
+    api_for, hospital_a, county_a_officer, ledger
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    rows = "".join(
+        f"H37081100001,2026-0{month},310100,1,{amount}\n"
+        for month, amount in enumerate(OVERFLOWING_AMOUNTS, start=1)
+    )
+    content = (CSV_HEADER + rows).encode()
+    report = services.benefit_statements_import(
+        municipality=ledger, file_name="huge.csv", content=content, actor=county_a_officer
+    )
+    assert [(error.row, error.column) for error in report.errors] == [
+        (row, "amount_claimed") for row in range(2, 6)
+    ]
+    assert "9,999,999,999,999,999.99" in report.errors[0].reason_en
+    api = api_for(county_a_officer).post(
+        "/api/benefit-statements/import/",
+        {"file": SimpleUploadedFile("huge.csv", content)},
+        format="multipart",
+    )
+    assert api.status_code == 400 and len(api.json()["errors"]) == 4
+    assert not BenefitStatement.objects.exists()
+
+
+def test_pharmacy_spending_beyond_the_column_is_a_row_error(
+    ledger, pharmacy_a, accounts_300, county_a_officer
+):
+    rich, _poor, control = accounts_300
+    content = (
+        SPENDING_HEADER
+        + "".join(f"P37081100001,{rich.id_number},2026-03,{a}\n" for a in OVERFLOWING_AMOUNTS)
+    ).encode()
+    result = services.pharmacy_spending_import(
+        municipality=ledger,
+        file_name="huge.csv",
+        content=content,
+        actor=county_a_officer,
+        paid_on=PAY_DAY,
+    )
+    assert [(error.row, error.column) for error in result.report.errors] == [
+        (row, "amount") for row in range(2, 6)
+    ]
+    assert result.report.imported == 0
+    assert balance(control) == Decimal("350.00")

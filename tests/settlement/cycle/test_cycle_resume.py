@@ -144,3 +144,38 @@ def test_run_cycle_command_prints_figures_and_fails_loudly(jining_city, capsys, 
 def test_run_cycle_refuses_a_bad_month(jining_city):
     with pytest.raises(Exception, match="YYYY-MM"):
         call_command("run_cycle", "--city", "jining", "--month", "2026-13")
+
+
+def test_a_run_that_finds_the_month_held_waits_and_exits_0_when_it_completes(
+    jining_city, capsys, monkeypatch
+):
+    """Of concurrent run_cycle processes, the losers find each step locked by the winner:
+    they say so, wait, and succeed once the winner has closed the month."""
+    from settlement.management.commands import run_cycle
+
+    collect(jining_city, "370811", "310100", "10.00")
+    real_lock = services._lock_step
+    monkeypatch.setattr(services, "_lock_step", lambda step: None)  # the winner holds it
+
+    def winner_finishes(seconds):
+        monkeypatch.setattr(services, "_lock_step", real_lock)
+        services.cycle_run_all(cycle=MonthlyCycle.objects.get(), actor=None)
+
+    monkeypatch.setattr(run_cycle.time, "sleep", winner_finishes)
+    call_command("run_cycle", "--city", "jining", "--month", "2026-03")
+    output = capsys.readouterr().out
+    assert "Another run holds the month" in output
+    assert "Month closed (by another run)." in output
+    assert MonthlyCycle.objects.get().status == MonthlyCycle.Status.COMPLETED
+
+
+def test_a_run_that_finds_the_month_still_held_exits_with_its_own_code(jining_city, monkeypatch):
+    from django.core.management.base import CommandError
+
+    from settlement.management.commands.run_cycle import HELD_ELSEWHERE
+
+    collect(jining_city, "370811", "310100", "10.00")
+    monkeypatch.setattr(services, "_lock_step", lambda step: None)
+    with pytest.raises(CommandError, match="still holds the month") as raised:
+        call_command("run_cycle", "--city", "jining", "--month", "2026-03", "--wait", "0")
+    assert raised.value.returncode == HELD_ELSEWHERE == 3

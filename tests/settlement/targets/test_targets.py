@@ -345,7 +345,7 @@ def test_adjustment_page_runs_both_steps_and_shows_the_formula_with_numbers(
     assert page.status_code == 200 and 'id="formula"' in html
     # D = 1,800 − 1,000 + 100 = 900; (a) 100; (b) 400; R = 400 split by completion 77.08 %:
     # s = 0.5 + 0.4 × 0.2292 = 0.5917 → county 236.68, city 163.32.
-    assert "1800.00 − 1000.00 + 100.00 = 900.00" in html
+    assert "1,800.00 − 1,000.00 + 100.00 = 900.00" in html
     assert "400.00 × 59.17 % = 236.68" in html
     assert 'data-county="410181" data-fund="310100"' in html
 
