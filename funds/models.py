@@ -8,3 +8,4 @@ from funds.history.models import (  # noqa: F401
     TimeDeposit,
 )
 from funds.ledger.models import Account, ClosedMonth, FundType, JournalEntry, LedgerCheck, Posting  # noqa: F401
+from funds.residents.models import ResidentSubsidy, SubsidyLevel, SubsidyReceipt  # noqa: F401
