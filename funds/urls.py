@@ -5,6 +5,7 @@ from funds.budgets import urls as budgets
 from funds.history import urls as history
 from funds.ledger import urls as ledger
 from funds.reports import urls as reports
+from funds.residents import urls as residents
 
 app_name = "funds"
 
@@ -14,4 +15,5 @@ urlpatterns = [
     *budgets.urlpatterns,
     *booking.urlpatterns,
     *history.urlpatterns,
+    *residents.urlpatterns,
 ]

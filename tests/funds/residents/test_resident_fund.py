@@ -182,3 +182,100 @@ def test_zhengzhou_districts_hand_their_resident_fund_to_the_city_but_shangjie(z
         "2140.00"
     )
     assert ledger_verify(municipality=zhengzhou_city).ok
+
+
+# Pages and API ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def jinan_people(jinan_city):
+    from pooling.accounts.models import Role, User
+
+    _residents(jinan_city, "370102", 2)
+    _residents(jinan_city, "370124", 1)
+    return {
+        role: User.objects.get(municipality=jinan_city, username=f"jinan_{suffix}")
+        for role, suffix in [
+            (Role.AGENCY_CLERK, "clerk"),
+            (Role.COUNTY_OFFICER, "county_a"),
+            (Role.AUDITOR, "auditor"),
+        ]
+    }
+
+
+def test_clerk_requests_and_books_a_subsidy_on_the_pages(client_for, jinan_people):
+    from django.urls import reverse
+
+    from pooling.accounts.models import Role
+    from tests.factories import csv_rows
+
+    client = client_for(jinan_people[Role.AGENCY_CLERK])
+    response = client.post(reverse("funds:resident_subsidy_request"), {"benefit_year": YEAR})
+    assert response.status_code == 302
+    assert ResidentSubsidy.objects.count() == 8
+    subsidy = ResidentSubsidy.objects.get(county__code="370102", level=SubsidyLevel.CITY)
+    url = reverse("funds:resident_subsidy_receive", args=[subsidy.pk])
+    too_much = client.post(url, {"amount": "999.00", "received_on": "2026-03-10", "reference": "A"})
+    assert too_much.status_code == 400
+    assert (
+        client.post(
+            url, {"amount": "201.00", "received_on": "2026-03-10", "reference": "A"}
+        ).status_code
+        == 302
+    )
+    subsidy.refresh_from_db()
+    assert subsidy.received == Decimal("201.00")
+    rows = csv_rows(
+        client.get(reverse("funds:resident_subsidies"), {"export": "csv", "year": YEAR})
+    )
+    assert len(rows) == 9
+    # The county officer of 历下区 sees their county's four levels only.
+    officer = client_for(jinan_people[Role.COUNTY_OFFICER])
+    own = csv_rows(officer.get(reverse("funds:resident_subsidies"), {"export": "csv"}))
+    assert len(own) == 5
+    assert (
+        officer.post(
+            url, {"amount": "1.00", "received_on": "2026-03-10", "reference": "B"}
+        ).status_code
+        == 403
+    )
+
+
+def test_auditor_reads_the_subsidy_report_and_cannot_book(client_for, api_for, jinan_people):
+    from django.urls import reverse
+
+    from pooling.accounts.models import Role
+
+    services.resident_subsidy_request(
+        municipality=jinan_people[Role.AUDITOR].municipality, benefit_year=YEAR, actor=None
+    )
+    auditor = jinan_people[Role.AUDITOR]
+    assert client_for(auditor).get(reverse("funds:resident_subsidies")).status_code == 200
+    subsidy = ResidentSubsidy.objects.first()
+    api = api_for(auditor)
+    assert (
+        api.post(
+            f"/api/resident-subsidies/{subsidy.pk}/receive/",
+            {"amount": "1.00", "received_on": "2026-03-10", "reference": "X"},
+            format="json",
+        ).status_code
+        == 403
+    )
+    assert api.get("/api/resident-subsidies/").status_code == 200
+
+
+def test_the_api_books_a_receipt_once_and_refuses_bad_input(api_for, jinan_people):
+    from pooling.accounts.models import Role
+
+    api = api_for(jinan_people[Role.AGENCY_CLERK])
+    created = api.post("/api/resident-subsidies/request/", {"benefit_year": YEAR}, format="json")
+    assert created.status_code == 201
+    subsidy_id = created.json()[0]["id"]
+    body = {"amount": "100.00", "received_on": "2026-03-10", "reference": "V9"}
+    first = api.post(f"/api/resident-subsidies/{subsidy_id}/receive/", body, format="json")
+    again = api.post(f"/api/resident-subsidies/{subsidy_id}/receive/", body, format="json")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    bad = api.post(f"/api/resident-subsidies/{subsidy_id}/receive/", {"amount": "x"}, format="json")
+    assert bad.status_code == 400
+    assert set(bad.json()) >= {"amount", "received_on", "reference"}
