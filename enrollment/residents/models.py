@@ -101,7 +101,7 @@ class ResidentEnrollment(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["-benefit_year", "county", "person"]
+        ordering = ["-benefit_year", "county", "pk"]
         verbose_name = _("resident enrollment")
         verbose_name_plural = _("resident enrollments")
         indexes = [models.Index(fields=["municipality", "benefit_year", "county"])]
@@ -146,7 +146,7 @@ class ResidentContribution(models.Model):
     assessed_at = models.DateTimeField(_("assessed at"))
 
     class Meta:
-        ordering = ["-benefit_year", "county", "enrollment"]
+        ordering = ["-benefit_year", "county", "pk"]
         verbose_name = _("resident contribution")
         verbose_name_plural = _("resident contributions")
         indexes = [models.Index(fields=["municipality", "benefit_year", "county", "payer"])]

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from funds.residents import selectors, services
 from funds.residents.serializers import (
     AssistedCollectSerializer,
+    CollectionImportSerializer,
     ResidentSubsidySerializer,
     SubsidyReceiptSerializer,
     SubsidyReceiveSerializer,
@@ -60,3 +61,29 @@ class ResidentSubsidyViewSet(
         )
         count, amount = services.resident_assisted_collect(actor=request.user, **data)
         return Response({"paid": count, "amount": str(amount)})
+
+
+class ResidentCollectionFileViewSet(viewsets.GenericViewSet):
+    """POST the tax bureau's file of residents' payments: 200 with the row report when
+    booked, 400 with the report when a row has errors (nothing booked unless
+    ``import_valid_rows``)."""
+
+    read_capability = VIEW
+    write_capability = BOOK
+    serializer_class = CollectionImportSerializer
+
+    @extend_schema(request=CollectionImportSerializer, responses={200: None})
+    def create(self, request):
+        data = scoped_input(CollectionImportSerializer, request, {})
+        report = services.resident_collection_import(
+            municipality=user_municipality(request.user),
+            actor=request.user,
+            file_name=data["file"].name,
+            content=data["file"].read(),
+            received_on=data["received_on"],
+            import_valid_rows=data["import_valid_rows"],
+        )
+        return Response(
+            report.as_dict(),
+            status=status.HTTP_400_BAD_REQUEST if report.has_errors else status.HTTP_200_OK,
+        )

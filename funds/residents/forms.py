@@ -29,3 +29,11 @@ class AssistedCollectForm(forms.Form):
     def __init__(self, *args, counties, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = counties
+
+
+class CollectionImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"))
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    import_valid_rows = forms.BooleanField(
+        label=_("Import the valid rows even if some rows have errors"), required=False
+    )

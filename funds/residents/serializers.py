@@ -49,3 +49,9 @@ class AssistedCollectSerializer(serializers.Serializer):
     benefit_year = serializers.IntegerField(min_value=2000, max_value=2100)
     payer = serializers.ChoiceField(choices=Payer.choices)
     received_on = serializers.DateField()
+
+
+class CollectionImportSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    received_on = serializers.DateField()
+    import_valid_rows = serializers.BooleanField(default=False)

@@ -17,20 +17,36 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enrollment.residents.models import Payer, ResidentContribution, ResidentEnrollment
+from enrollment.residents.selectors import resident_contributions_for
 from enrollment.residents.services import resident_contributions_pay
 from funds.ledger.models import Account, JournalEntry
 from funds.ledger.services import PostingLine, entry_post
 from funds.residents.models import SHARE_RULE, ResidentSubsidy, SubsidyLevel, SubsidyReceipt
 from pooling.accounts.models import User
 from pooling.core.audit import audit_record
+from pooling.core.imports import ImportReport, RowImport, parse_amount, row_import
 from pooling.core.money import ZERO, month_start, round_money
 from pooling.rules.selectors import rule_value
 from pooling.structure.models import County, Municipality
 from pooling.structure.selectors import counties_for
 
 RESIDENT_FUND = "390100"
+
+# Memos are written in Chinese whatever the user's language, like every ledger memo.
+_LEVEL_MEMO = {
+    SubsidyLevel.CENTRAL: "中央财政",
+    SubsidyLevel.PROVINCIAL: "省级财政",
+    SubsidyLevel.CITY: "市级财政",
+    SubsidyLevel.COUNTY: "县级财政",
+}
+_PAYER_MEMO = {
+    Payer.MEDICAL_ASSISTANCE: "医疗救助",
+    Payer.CIVIL_AFFAIRS: "民政",
+    Payer.DISABLED_FEDERATION: "残联",
+}
 
 
 def _require_scope(actor: User | None, county: County, field: str) -> None:
@@ -109,7 +125,7 @@ def resident_assisted_collect(
         kind=JournalEntry.Kind.COLLECTION,
         month=month_start(received_on),
         effective_date=received_on,
-        memo=f"城乡居民个人缴费 {benefit_year} {Payer(payer).label} {len(unpaid)}人",
+        memo=f"城乡居民个人缴费 {benefit_year} {_PAYER_MEMO[payer]}代缴 {len(unpaid)}人",
         actor=actor,
         idempotency_key=f"resident-assisted:{county.pk}:{benefit_year}:{payer}:{digest}",
         lines=[PostingLine(source, -amount), PostingLine(_income(county), amount)],
@@ -261,7 +277,7 @@ def resident_subsidy_receive(
         kind=JournalEntry.Kind.SUBSIDY,
         month=month_start(received_on),
         effective_date=received_on,
-        memo=f"财政补贴收入 {subsidy.benefit_year} {subsidy.get_level_display()} {reference}",
+        memo=f"财政补贴收入 {subsidy.benefit_year} {_LEVEL_MEMO[subsidy.level]} {reference}",
         actor=actor,
         idempotency_key=f"resident-subsidy:{subsidy.pk}:{reference}",
         lines=[PostingLine(source, -amount), PostingLine(_income(county), amount)],
@@ -280,3 +296,167 @@ def resident_subsidy_receive(
         county=county,
     )
     return receipt
+
+
+# ---------------------------------------------------------------------------------------------
+# Contributions residents paid through the tax bureau
+# ---------------------------------------------------------------------------------------------
+
+RESIDENT_COLLECTION_COLUMNS = {
+    "身份证号": "id_number",
+    "公民身份号码": "id_number",
+    "id number": "id_number",
+    "id_number": "id_number",
+    "待遇年度": "benefit_year",
+    "benefit year": "benefit_year",
+    "benefit_year": "benefit_year",
+    "金额": "amount",
+    "缴费金额": "amount",
+    "amount": "amount",
+}
+
+
+class _CollectionImport(RowImport[ResidentContribution]):
+    """The tax bureau's file of residents' payments: one row per resident and benefit year,
+    paying the contribution in full (the amount must be what is outstanding)."""
+
+    columns = RESIDENT_COLLECTION_COLUMNS
+    required = ("id_number", "benefit_year", "amount")
+
+    def __init__(self, *, municipality: Municipality, actor: User, received_on: datetime.date):
+        self.municipality = municipality
+        self.actor = actor
+        self.received_on = received_on
+        self.contributions: dict[tuple[str, int], ResidentContribution] = {}
+        self.entries = 0
+
+    def prepare(self, rows: list[tuple[int, dict[str, str]]]) -> None:
+        numbers = {values.get("id_number", "").strip().upper() for _number, values in rows}
+        queryset = resident_contributions_for(user=self.actor).filter(
+            municipality=self.municipality, enrollment__person__id_number__in=numbers
+        )
+        self.contributions = {
+            (row.enrollment.person.id_number, row.benefit_year): row for row in queryset
+        }
+
+    def screen(
+        self, number: int, values: dict[str, str], report: ImportReport
+    ) -> ResidentContribution | None:
+        id_number = values["id_number"].strip().upper()
+        year_text = values["benefit_year"].strip()
+        amount = parse_amount(values["amount"])
+        if amount is None:
+            report.add(
+                number,
+                "amount",
+                values["amount"],
+                gettext_lazy("Not an amount in yuan with at most two decimals, zero or more."),
+            )
+        contribution = (
+            self.contributions.get((id_number, int(year_text))) if year_text.isdigit() else None
+        )
+        if contribution is None:
+            report.add(
+                number,
+                "id_number",
+                id_number,
+                gettext_lazy("No resident contribution of this person and year in your area."),
+            )
+            return None
+        if contribution.payer != Payer.SELF:
+            report.add(
+                number,
+                "id_number",
+                id_number,
+                gettext_lazy("This contribution is paid by %(payer)s, not by the resident.")
+                % {"payer": contribution.get_payer_display()},
+            )
+        elif contribution.paid >= contribution.amount:
+            report.add(
+                number, "id_number", id_number, gettext_lazy("This contribution is already paid.")
+            )
+        elif amount is not None and amount != contribution.amount - contribution.paid:
+            report.add(
+                number,
+                "amount",
+                values["amount"],
+                gettext_lazy("%(due)s is outstanding; the row pays %(amount)s.")
+                % {"due": contribution.amount - contribution.paid, "amount": amount},
+            )
+        return contribution
+
+    def check_rows(self, clean, report):
+        seen, kept = set(), []
+        for number, contribution in clean:
+            if contribution.pk in seen:
+                report.add(
+                    number,
+                    "id_number",
+                    contribution.enrollment.person.id_number,
+                    gettext_lazy("The same person and year appear twice in this file."),
+                )
+                continue
+            seen.add(contribution.pk)
+            kept.append((number, contribution))
+        report.errors.sort(key=lambda error: error.row)
+        return kept
+
+    def write(self, rows: list[ResidentContribution]) -> int:
+        by_county: dict[int, list[ResidentContribution]] = {}
+        for contribution in sorted(rows, key=lambda row: row.pk):
+            by_county.setdefault(contribution.county_id, []).append(contribution)
+        counties = County.objects.in_bulk(list(by_county))
+        for county_id, contributions in sorted(by_county.items()):
+            county = counties[county_id]
+            amount = round_money(sum((c.amount - c.paid for c in contributions), ZERO))
+            digest = hashlib.sha256(
+                ",".join(str(c.pk) for c in contributions).encode()
+            ).hexdigest()[:16]
+            tax = _account(
+                county, county.municipality, Account.Owner.TAX_BUREAU, Account.Kind.COUNTERPARTY
+            )
+            entry_post(
+                municipality=county.municipality,
+                kind=JournalEntry.Kind.COLLECTION,
+                month=month_start(self.received_on),
+                effective_date=self.received_on,
+                memo=f"城乡居民个人缴费 税务征收 {len(contributions)}人",
+                actor=self.actor,
+                idempotency_key=f"resident-collection:{county.pk}:{digest}",
+                lines=[PostingLine(tax, -amount), PostingLine(_income(county), amount)],
+            )
+            resident_contributions_pay(contributions=contributions, paid_on=self.received_on)
+            self.entries += 1
+        return len(rows)
+
+    def audit(self, report: ImportReport) -> None:
+        audit_record(
+            actor=self.actor,
+            action="resident.collection_import",
+            instance=self.municipality,
+            after={"paid": report.imported, "entries": self.entries, "errors": len(report.errors)},
+            municipality=self.municipality,
+        )
+
+
+@transaction.atomic(durable=True)
+def resident_collection_import(
+    *,
+    municipality: Municipality,
+    actor: User,
+    file_name: str,
+    content: bytes,
+    received_on: datetime.date,
+    import_valid_rows: bool = False,
+) -> ImportReport:
+    """Book the tax bureau's file of residents' own contributions (DOMAIN §13) through
+    ``row_import``: each row pays one resident's contribution of a benefit year in full;
+    the rows of each county are posted as one entry from the county's tax-bureau
+    counterparty to its resident income account (fund 390100), and the contributions are
+    marked paid. A row already paid is reported, so a file booked twice books nothing."""
+    return row_import(
+        _CollectionImport(municipality=municipality, actor=actor, received_on=received_on),
+        file_name=file_name,
+        content=content,
+        import_valid_rows=import_valid_rows,
+    )

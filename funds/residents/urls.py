@@ -22,9 +22,17 @@ urlpatterns = [
         views.AssistedCollectView.as_view(),
         name="resident_assisted_collect",
     ),
+    path(
+        "resident-contributions/collection-file/",
+        views.CollectionImportView.as_view(),
+        name="resident_collection_import",
+    ),
 ]
 
 router = SimpleRouter()
 router.register("resident-subsidies", api.ResidentSubsidyViewSet, basename="resident-subsidy")
+router.register(
+    "resident-collection-files", api.ResidentCollectionFileViewSet, basename="resident-collection"
+)
 
 api_urlpatterns = [*router.urls]

@@ -279,3 +279,47 @@ def test_the_api_books_a_receipt_once_and_refuses_bad_input(api_for, jinan_peopl
     bad = api.post(f"/api/resident-subsidies/{subsidy_id}/receive/", {"amount": "x"}, format="json")
     assert bad.status_code == 400
     assert set(bad.json()) >= {"amount", "received_on", "reference"}
+
+
+def test_the_tax_bureau_file_pays_residents_once_per_county(api_for, client_for, jinan_people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from enrollment.residents.models import ResidentContribution
+    from pooling.accounts.models import Role
+
+    contributions = list(
+        ResidentContribution.objects.select_related("enrollment__person").order_by("pk")
+    )
+    lines = ["身份证号,待遇年度,金额"]
+    lines += [f"{c.enrollment.person.id_number},{YEAR},400.00" for c in contributions]
+    good = ("\n".join(lines) + "\n").encode()
+    wrong = (lines[0] + f"\n{contributions[0].enrollment.person.id_number},{YEAR},300\n").encode()
+    clerk = jinan_people[Role.AGENCY_CLERK]
+    api = api_for(clerk)
+    refused = api.post(
+        "/api/resident-collection-files/",
+        {"file": SimpleUploadedFile("t.csv", wrong), "received_on": "2026-03-10"},
+        format="multipart",
+    )
+    assert refused.status_code == 400
+    assert "400.00" in refused.json()["errors"][0]["reason_en"]
+    response = client_for(clerk).post(
+        reverse("funds:resident_collection_import"),
+        {"file": SimpleUploadedFile("t.csv", good), "received_on": "2026-03-10"},
+    )
+    assert response.status_code == 302
+    assert balance(
+        jinan_city := clerk.municipality, county_code="370102", kind=INCOME, fund=RESIDENT
+    ) == Decimal("800.00")
+    assert balance(jinan_city, county_code="370124", kind=INCOME, fund=RESIDENT) == Decimal(
+        "400.00"
+    )
+    again = api.post(
+        "/api/resident-collection-files/",
+        {"file": SimpleUploadedFile("t.csv", good), "received_on": "2026-03-10"},
+        format="multipart",
+    )
+    assert again.status_code == 400
+    assert "already paid" in again.json()["errors"][0]["reason_en"]
+    assert JournalEntry.objects.filter(kind=JournalEntry.Kind.COLLECTION).count() == 2
