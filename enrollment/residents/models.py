@@ -132,11 +132,24 @@ class ResidentContribution(models.Model):
         related_name="contribution",
         verbose_name=_("enrollment"),
     )
+    # Written once per resident and year (~4,000,000 rows in a large city): municipality and
+    # county without a database key, as the monthly per-person tables (CITY_SCALE_KEYS in
+    # ``enrollment.people.models``); they are copied from the enrollment, which keeps both keys.
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("municipality"),
+        db_index=False,
+        db_constraint=False,
     )
     county = models.ForeignKey(
-        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+        County,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("county"),
+        db_index=False,
+        db_constraint=False,
     )
     benefit_year = models.PositiveSmallIntegerField(_("benefit year"))
     payer = models.CharField(_("payer"), max_length=20, choices=Payer.choices)
