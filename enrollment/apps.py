@@ -41,6 +41,13 @@ class EnrollmentConfig(AppConfig):
             _("Collections"), "enrollment:collection_list", "enrollment.view_collections"
         )
         register_navigation(_("Top-ups"), "enrollment:top_up", "enrollment.view_enrollment")
+        # The resident scheme (DOMAIN §13): same capabilities as the employee side.
+        register_navigation(
+            _("Resident enrollment"), "enrollment:resident_list", "enrollment.view_enrollment"
+        )
+        register_navigation(
+            _("Resident arrears"), "enrollment:resident_arrears", "enrollment.view_enrollment"
+        )
         # Outpatient specified diseases and out-of-area filings: county offices and the city
         # agency take applications and decide them (county officers: their county); the city
         # keeps the disease catalogue.

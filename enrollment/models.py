@@ -10,3 +10,4 @@ from enrollment.collection_files.models import CollectionAllocation, CollectionB
 from enrollment.contributions.models import Assessment, ContributionBase, EmployerPayroll  # noqa: F401
 from enrollment.people.models import Employer, EnrollmentEpisode, InsuredPerson, Scheme, Scope  # noqa: F401
 from enrollment.personal_accounts.models import PersonalAccountMovement  # noqa: F401
+from enrollment.residents.models import ResidentContribution, ResidentEnrollment  # noqa: F401

@@ -6,6 +6,7 @@ from funds.history import urls as history
 from funds.interest import urls as interest
 from funds.ledger import urls as ledger
 from funds.reports import urls as reports
+from funds.residents import urls as residents
 
 urlpatterns = [
     *ledger.api_urlpatterns,
@@ -14,4 +15,5 @@ urlpatterns = [
     *history.api_urlpatterns,
     *catalogue.api_urlpatterns,
     *interest.api_urlpatterns,
+    *residents.api_urlpatterns,
 ]

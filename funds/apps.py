@@ -57,6 +57,16 @@ class FundsConfig(AppConfig):
         access.register("funds.review_history", {Role.AGENCY_CLERK})
         access.register("funds.approve_history", {Role.BUREAU_APPROVER})
         register_navigation(_("Historical balances"), "funds:history_list", "funds.view_history")
+        # The resident fund's subsidies and assisted payers (DOMAIN §13): the city agency and
+        # finance book; county officers read their county's; auditors read.
+        access.register("funds.view_resident_fund", access.ALL_ROLES)
+        access.register(
+            "funds.book_resident_fund",
+            {Role.AGENCY_CLERK, Role.FINANCE_OFFICER, Role.ADMINISTRATOR},
+        )
+        register_navigation(
+            _("Resident subsidies"), "funds:resident_subsidies", "funds.view_resident_fund"
+        )
         register_navigation(_("Fund accounts"), "funds:account_list", "funds.view_ledger")
         register_navigation(_("Fund catalogue"), "funds:fund_catalogue", "funds.view_ledger")
         # Interest per fund (N 三(四) 分别计息): the agency or finance computes the quarter and

@@ -9,3 +9,4 @@ from funds.history.models import (  # noqa: F401
 )
 from funds.interest.models import InterestSettlement  # noqa: F401
 from funds.ledger.models import Account, ClosedMonth, FundType, JournalEntry, LedgerCheck, Posting  # noqa: F401
+from funds.residents.models import ResidentSubsidy, SubsidyLevel, SubsidyReceipt  # noqa: F401

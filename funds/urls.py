@@ -7,6 +7,7 @@ from funds.history import urls as history
 from funds.interest import urls as interest
 from funds.ledger import urls as ledger
 from funds.reports import urls as reports
+from funds.residents import urls as residents
 
 app_name = "funds"
 
@@ -18,4 +19,5 @@ urlpatterns = [
     *history.urlpatterns,
     *catalogue.urlpatterns,
     *interest.urlpatterns,
+    *residents.urlpatterns,
 ]

@@ -206,6 +206,10 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set, so the schema's enums stay stable as apps add fields.
     "ENUM_NAME_OVERRIDES": {
         "PoolingModelEnum": "pooling.models.PoolingModel",
+        "ResidentCategoryEnum": "enrollment.residents.models.ResidentCategory",
+        "ResidentPayerEnum": "enrollment.residents.models.Payer",
+        "AssistedGroupEnum": "enrollment.residents.models.AssistedGroup",
+        "SubsidyLevelEnum": "funds.residents.models.SubsidyLevel",
         "RoleEnum": "pooling.models.Role",
         "SchemeEnum": "enrollment.models.Scheme",
         "ScopeEnum": "enrollment.models.Scope",

@@ -22,6 +22,7 @@ from enrollment.people.forms import (
 from enrollment.people.models import Employer, InsuredPerson
 from enrollment.people.selectors import employers_for, people_for
 from enrollment.personal_accounts.selectors import personal_account_balances
+from enrollment.residents.selectors import resident_enrollments_for
 from pooling.core.views import CapabilityRequiredMixin, ServiceFormView, SortableListMixin
 from pooling.structure.selectors import counties_for
 
@@ -140,6 +141,9 @@ class PersonDetailView(CapabilityRequiredMixin, DetailView):
         context["assessments"] = assessments_for(user=self.request.user).filter(person=person)[:36]
         context["movements"] = person.account_movements.order_by("-month", "-pk")[:36]
         context["history"] = contribution_history(person=person, on=timezone.localdate())
+        context["resident_enrollments"] = resident_enrollments_for(user=self.request.user).filter(
+            person=person
+        )
         return context
 
 

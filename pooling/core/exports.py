@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -150,10 +151,14 @@ def export_kind(request) -> str | None:
 
 
 def _field_choices(model: type[Model], path: str) -> dict | None:
-    """The value → label map of the field at ``path`` (``a__b__c``), if it has choices."""
+    """The value → label map of the field at ``path`` (``a__b__c``), if it has choices. An
+    annotation of the queryset (``outstanding_amount``) is no field and has none."""
     field = None
     for name in path.split("__"):
-        field = model._meta.get_field(name)
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
         if field.is_relation and field.related_model is not None:
             model = field.related_model
     if field is not None and field.choices:

@@ -301,9 +301,13 @@ CITIES: dict[str, CityPreset] = {
                 "extracted",
             ),
         ),
-        # The districts but 上街区 remit maternity collections to the city (Z 四(二)).
+        # The districts but 上街区 remit maternity collections to the city (Z 四(二)) and hand
+        # their resident fund to the city level (Z 四(四)).
         county_rules={
-            code: {"maternity_remitted_to_city": Decimal("1")}
+            code: {
+                "maternity_remitted_to_city": Decimal("1"),
+                "resident_fund_remitted_to_city": Decimal("1"),
+            }
             for code in ("410102", "410103", "410104", "410105", "410108")
         },
     ),

@@ -9,7 +9,9 @@ Steps, in order (``STEP_ORDER``):
    tiered / tiered with adjustment fund (J 二(五)2, Z 四(四)): county income → the county's
    own fiscal special account, except that, where the dated rule
    ``maternity_remitted_to_city`` is 1 for the county (Zhengzhou's districts, Z 四(二)), the
-   maternity fund goes to the city maternity income account.
+   maternity fund goes to the city maternity income account, and where
+   ``resident_fund_remitted_to_city`` is 1 (Zhengzhou's districts but 上街区, Z 四(四)) the
+   resident fund 390100 goes to the city's resident income account.
    Revenue never moves from an income account into an expenditure account.
 3. remittance — posts those lines (one balanced entry each, fund by fund).
 4. fiscal transfer — at month end the city income accounts move to the finance bureau's
@@ -70,6 +72,7 @@ from settlement.cycle.models import (
 logger = logging.getLogger(__name__)
 
 MATERNITY_FUND = "920100"
+RESIDENT_FUND = "390100"
 
 
 # The finance bureau holds the city's fiscal special account; income accounts may only pay
@@ -352,8 +355,9 @@ def _target_for(cycle: MonthlyCycle, account: Account, model: str) -> tuple[Acco
     """Where a county income account's money goes under ``model`` (module docstring)."""
     municipality = cycle.municipality
     fund = account.fund_type
+    remitted_key = _REMITTED_TO_CITY_RULE.get(fund.code)
     to_city = model == PoolingModel.UNIFIED or (
-        fund.code == MATERNITY_FUND and _maternity_to_city(cycle, account.county)
+        remitted_key is not None and _remitted_to_city(cycle, account.county, remitted_key)
     )
     if to_city:
         target = _account(municipality, None, Account.Owner.CITY, Account.Kind.INCOME, fund)
@@ -369,10 +373,19 @@ def _target_for(cycle: MonthlyCycle, account: Account, model: str) -> tuple[Acco
     return target, model
 
 
-def _maternity_to_city(cycle: MonthlyCycle, county: County) -> bool:
+# Funds a tiered county may hand to the city level, each by its dated county rule: maternity
+# (Z 四(二)) and the resident fund (Z 四(四): the districts' resident fund, not 上街区's, is
+# managed and accounted at the city level).
+_REMITTED_TO_CITY_RULE = {
+    MATERNITY_FUND: "maternity_remitted_to_city",
+    RESIDENT_FUND: "resident_fund_remitted_to_city",
+}
+
+
+def _remitted_to_city(cycle: MonthlyCycle, county: County, key: str) -> bool:
     value = rule_value(
         municipality=cycle.municipality,
-        key="maternity_remitted_to_city",
+        key=key,
         on=cycle.month,
         county=county,
     )
