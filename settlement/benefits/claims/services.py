@@ -77,8 +77,8 @@ def claim_refusals(
     the scheme, category and standard it will be settled under."""
     refusals: list[tuple[str, ValidationError]] = []
 
-    def refuse(name: str, message, code: str, **params) -> None:
-        refusals.append((name, ValidationError(message, code=code, params=params)))
+    def refuse(field_name: str, message, code: str, **params) -> None:
+        refusals.append((field_name, ValidationError(message, code=code, params=params)))
 
     expected = claim.medfee_sumamt - claim.fulamt_ownpay_amt - claim.overlmt_selfpay
     expected -= claim.preselfpay_amt
