@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from enrollment.care.models import DecisionStatus, DiseaseApplication, OutOfAreaFiling
 from enrollment.collection_files.models import CollectionAllocation
@@ -24,6 +25,7 @@ from pooling.accounts.models import User
 from pooling.core.access import scope_queryset
 from pooling.rules.selectors import RuleNotDefined, rule_value
 from pooling.structure.models import Municipality
+from pooling.templatetags.pooling_tags import money
 from settlement.benefits.claims.models import Claim
 from settlement.benefits.standards.models import BenefitStandard, PersonCategory
 
@@ -175,3 +177,111 @@ def episode_on(
     ]
     candidates.sort(key=lambda episode: episode.scheme != Scheme.EMPLOYEE)
     return candidates[0] if candidates else None
+
+
+@dataclass(frozen=True)
+class WorkingStep:
+    """One step of a claim's settlement as its page shows it."""
+
+    label: str
+    working: str
+    amount: object
+
+
+def claim_working(claim: Claim) -> list[WorkingStep]:
+    """The settlement of ``claim`` step by step (DOMAIN §15), with the standard version used,
+    so a clerk can answer an institution's question. Empty until the claim is settled."""
+    if claim.status != Claim.Status.SETTLED or claim.standard is None:
+        return []
+    standard = claim.standard
+    steps = [
+        WorkingStep(
+            _("In-policy amount (inscp_scp_amt)"),
+            f"{money(claim.medfee_sumamt)} − {money(claim.fulamt_ownpay_amt)} − "
+            f"{money(claim.overlmt_selfpay)} − {money(claim.preselfpay_amt)}",
+            claim.inscp_scp_amt,
+        )
+    ]
+    if claim.is_refund:
+        steps.append(
+            WorkingStep(
+                _("Refund"),
+                _("Reverses claim %(setl_id)s: every amount below is the original's negated.")
+                % {"setl_id": claim.reverses.setl_id},
+                None,
+            )
+        )
+    repeat = (
+        claim.med_type == "inpatient"
+        and (claim.admission_number or 0) >= 2
+        and standard.deductible_repeat is not None
+    )
+    steps += [
+        WorkingStep(
+            _("Deductible borne (act_pay_dedc)"),
+            _(
+                "Admission %(number)s of the year; deductible %(amount)s%(repeat)s, at most the "
+                "in-policy amount"
+            )
+            % {
+                "number": claim.admission_number,
+                "amount": money(standard.deductible_repeat if repeat else standard.deductible),
+                "repeat": _(" (from the second admission)") if repeat else "",
+            },
+            claim.act_pay_dedc,
+        ),
+        WorkingStep(
+            _("Basic fund payment (hifp_pay)"),
+            _(
+                "(%(in_policy)s − %(deductible)s) × %(ratio)s, under the annual ceiling "
+                "%(ceiling)s: paid this year before %(before)s, after %(after)s"
+            )
+            % {
+                "in_policy": money(claim.inscp_scp_amt),
+                "deductible": money(claim.act_pay_dedc),
+                "ratio": f"{claim.pool_prop_selfpay:.2%}",
+                "ceiling": money(standard.annual_ceiling),
+                "before": money(claim.ceiling_used_before),
+                "after": money(claim.ceiling_used_after),
+            },
+            claim.hifp_pay,
+        ),
+        WorkingStep(
+            _("Above the ceiling (hifmi_pay / hifob_pay)"),
+            _(
+                "%(base)s of in-policy cost above the ceiling × %(ratio)s by %(fund)s, under its "
+                "annual ceiling %(ceiling)s"
+            )
+            % {
+                "base": money(claim.segment_base),
+                "ratio": f"{standard.segment_ratio:.2%}",
+                "fund": standard.get_segment_fund_display(),
+                "ceiling": money(standard.segment_ceiling),
+            },
+            claim.hifmi_pay + claim.hifob_pay,
+        ),
+        WorkingStep(
+            _("All funds (fund_pay_sumamt)"),
+            f"{money(claim.hifp_pay)} + {money(claim.hifmi_pay)} + {money(claim.hifob_pay)}",
+            claim.fund_pay_sumamt,
+        ),
+        WorkingStep(
+            _("Person's part (psn_part_amt)"),
+            f"{money(claim.medfee_sumamt)} − {money(claim.fund_pay_sumamt)}",
+            claim.psn_part_amt,
+        ),
+        WorkingStep(
+            _("Personal account payment (acct_pay)"),
+            _("Account available this month %(balance)s, less earlier account payments")
+            % {"balance": money(claim.account_balance)}
+            if claim.acct_used_flag
+            else _("The person did not choose to pay from the account."),
+            claim.acct_pay,
+        ),
+        WorkingStep(
+            _("Cash (psn_cash_pay)"),
+            f"{money(claim.psn_part_amt)} − {money(claim.acct_pay)}",
+            claim.psn_cash_pay,
+        ),
+    ]
+    return steps
