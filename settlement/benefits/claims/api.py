@@ -20,6 +20,7 @@ from settlement.benefits.claims.serializers import (
     ClaimSerializer,
     ClaimSettleSerializer,
     SettlementResultSerializer,
+    StatementsFromClaimsSerializer,
 )
 from settlement.benefits.claims.services import ClaimInput
 from settlement.institutions.selectors import institutions_for
@@ -95,3 +96,18 @@ class ClaimSettleAPIView(APIView):
             municipality=user_municipality(request.user), month=data["month"], actor=request.user
         )
         return Response(SettlementResultSerializer(result).data)
+
+
+class StatementsFromClaimsAPIView(APIView):
+    """Compute the institutions' statements of a month from their settled claims."""
+
+    read_capability = "settlement.view_claims"
+    write_capability = "settlement.settle_claims"
+
+    @extend_schema(request=ClaimSettleSerializer, responses={200: StatementsFromClaimsSerializer})
+    def post(self, request):
+        data = scoped_input(ClaimSettleSerializer, request, {})
+        result = services.benefit_statements_from_claims(
+            municipality=user_municipality(request.user), month=data["month"], actor=request.user
+        )
+        return Response(StatementsFromClaimsSerializer(result).data)

@@ -89,3 +89,8 @@ class ClaimRefundSerializer(serializers.Serializer):
 class SettlementResultSerializer(serializers.Serializer):
     settled = serializers.IntegerField()
     unpriced = serializers.IntegerField()
+
+
+class StatementsFromClaimsSerializer(serializers.Serializer):
+    written = serializers.IntegerField()
+    kept = serializers.ListField(child=serializers.CharField())

@@ -16,13 +16,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enrollment.people.models import InsuredPerson
 from enrollment.people.services import require_county_in_scope
 from enrollment.personal_accounts.models import PersonalAccountMovement
-from funds.ledger.models import ClosedMonth
+from funds.ledger.models import ClosedMonth, FundType
 from pooling.accounts.models import User
 from pooling.core.audit import audit_record
 from pooling.core.imports import ImportReport, RowImport, parse_amount, row_import
@@ -36,6 +37,7 @@ from settlement.benefits.claims.selectors import (
     person_category_of,
     screening_facts,
 )
+from settlement.benefits.models import BenefitStatement
 from settlement.benefits.standards.models import (
     BenefitStandard,
     InstitutionLevel,
@@ -780,3 +782,105 @@ def claims_settle(
         municipality=municipality,
     )
     return SettlementResult(settled=settled, unpriced=unpriced)
+
+
+# Which fund pays each output of a claim (DOMAIN §11 fund codes): the scheme's pooled fund,
+# the critical-illness insurance (the city's for employees, the residents' own), Jinan's
+# large-expense relief fund and the employee personal account.
+CLAIM_FUNDS: dict[tuple[str, str], str] = {
+    ("employee", "hifp_pay"): "310100",
+    ("employee", "hifmi_pay"): "910100",
+    ("employee", "hifob_pay"): "330100",
+    ("employee", "acct_pay"): "310200",
+    ("resident", "hifp_pay"): "390100",
+    ("resident", "hifmi_pay"): "390200",
+}
+
+
+@dataclass(frozen=True)
+class StatementsFromClaims:
+    written: int
+    kept: list[str]
+
+
+@transaction.atomic(durable=True)
+def benefit_statements_from_claims(
+    *, municipality: Municipality, month: datetime.date, actor: User | None
+) -> StatementsFromClaims:
+    """Each institution's monthly statement per fund as the sum of its settled claims of
+    ``month`` (J 二(四)2): the fund's outputs summed set-based, visits counted net of
+    refunds. A statement still awaiting review is (re)written from the claims and marked
+    ``from_claims`` — a total typed in for an institution that now sends claims is replaced;
+    one already approved or paid is kept and named. Running it again changes nothing."""
+    month = month_start(month)
+    settled = Claim.objects.filter(
+        municipality=municipality, month=month, status=Claim.Status.SETTLED
+    )
+    funds = {
+        fund.code: fund for fund in FundType.objects.filter(code__in=set(CLAIM_FUNDS.values()))
+    }
+    totals: dict[tuple[int, str], dict] = {}
+    for (scheme, output), code in CLAIM_FUNDS.items():
+        rows = (
+            settled.filter(scheme=scheme)
+            .values("institution_id", "institution__county_id")
+            .annotate(
+                amount=Sum(output),
+                visits=Count("pk", filter=Q(reverses__isnull=True, **{f"{output}__gt": 0}))
+                - Count("pk", filter=Q(reverses__isnull=False, **{f"{output}__lt": 0})),
+            )
+        )
+        for row in rows:
+            key = (row["institution_id"], code)
+            entry = totals.setdefault(
+                key, {"county": row["institution__county_id"], "amount": 0, "visits": 0}
+            )
+            entry["amount"] += row["amount"] or 0
+            entry["visits"] += row["visits"]
+    existing = {
+        (statement.institution_id, statement.fund_type.code): statement
+        for statement in BenefitStatement.objects.select_for_update()
+        .filter(municipality=municipality, month=month)
+        .select_related("fund_type", "institution")
+        .order_by("pk")
+    }
+    written, kept = 0, []
+    for (institution_id, code), entry in sorted(totals.items()):
+        if entry["amount"] <= 0 or code not in funds:
+            continue
+        statement = existing.get((institution_id, code))
+        if statement is None:
+            BenefitStatement.objects.create(
+                municipality=municipality,
+                county_id=entry["county"],
+                institution_id=institution_id,
+                month=month,
+                fund_type=funds[code],
+                visits=max(entry["visits"], 0),
+                amount_claimed=entry["amount"],
+                from_claims=True,
+                entered_by=actor if actor is not None and actor.pk else None,
+            )
+            written += 1
+        elif statement.status != BenefitStatement.Status.SUBMITTED:
+            if statement.amount_claimed != entry["amount"] or not statement.from_claims:
+                kept.append(f"{statement.institution.code} {code}")
+        elif (
+            statement.amount_claimed != entry["amount"]
+            or statement.visits != max(entry["visits"], 0)
+            or not statement.from_claims
+        ):
+            BenefitStatement.objects.filter(pk=statement.pk).update(
+                amount_claimed=entry["amount"],
+                visits=max(entry["visits"], 0),
+                from_claims=True,
+            )
+            written += 1
+    audit_record(
+        actor=actor,
+        action="benefit_statement.from_claims",
+        instance=municipality,
+        after={"month": month.isoformat(), "written": written, "kept": kept},
+        municipality=municipality,
+    )
+    return StatementsFromClaims(written=written, kept=kept)

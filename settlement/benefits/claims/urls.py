@@ -11,6 +11,11 @@ urlpatterns = [
     path("benefits/claims/import/", views.ClaimImportView.as_view(), name="claim_import"),
     path("benefits/claims/settle/", views.ClaimSettleView.as_view(), name="claim_settle"),
     path(
+        "benefits/claims/statements/",
+        views.StatementsFromClaimsView.as_view(),
+        name="claim_statements",
+    ),
+    path(
         "benefits/claims/<int:pk>/",
         views.ClaimView.as_view(http_method_names=["get", "head", "options"]),
         name="claim_detail",
@@ -26,5 +31,10 @@ router = SimpleRouter()
 router.register("claims", api.ClaimViewSet, basename="claim")
 api_urlpatterns = [
     path("claims/settle/", api.ClaimSettleAPIView.as_view(), name="claim-settle"),
+    path(
+        "claims/statements/",
+        api.StatementsFromClaimsAPIView.as_view(),
+        name="claim-statements",
+    ),
     *router.urls,
 ]

@@ -219,3 +219,31 @@ class ClaimView(ServiceFormView):
             ),
             **context,
         )
+
+
+class StatementsFromClaimsView(ServiceFormView):
+    """Each institution's monthly statement per fund computed from its settled claims."""
+
+    capability = write_capability = SETTLE
+    heading = gettext_lazy("Compute the institutions' statements from their claims")
+    cancel_url_name = "settlement:claim_list"
+
+    def get_form(self, data=None, files=None):
+        return ClaimSettleForm(data)
+
+    def perform(self, form) -> services.StatementsFromClaims:
+        self.month = form.cleaned_data["month"]
+        return services.benefit_statements_from_claims(
+            municipality=user_municipality(self.request.user),
+            month=self.month,
+            actor=self.request.user,
+        )
+
+    @property
+    def success_message(self) -> str:
+        return _("Statements of %(month)s computed from the claims.") % {
+            "month": self.month.strftime("%Y-%m")
+        }
+
+    def get_success_url(self, result) -> str:
+        return reverse("settlement:benefit_list")
