@@ -611,11 +611,11 @@ WITH target AS (
                OVER person_year AS admission_number
     FROM {claim} c
     JOIN target t ON t.person_id = c.person_id
+    JOIN {institution} i ON i.id = c.institution_id
     JOIN {standard} s
       ON s.municipality_id = c.municipality_id AND s.scheme = c.scheme
      AND s.person_category = c.person_category AND s.medical_type = c.med_type
-     AND s.referral = c.referral
-     AND s.institution_level = (SELECT i.level FROM {institution} i WHERE i.id = c.institution_id)
+     AND s.referral = c.referral AND s.institution_level = i.level
      AND s.effective_from <= c.begndate
      AND (s.effective_to IS NULL OR s.effective_to >= c.begndate)
     LEFT JOIN {claim} o ON o.id = c.reverses_id

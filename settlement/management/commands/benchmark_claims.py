@@ -206,7 +206,8 @@ class Command(BaseCommand):
                     "label": f"{month:%Y%m}",
                 },
             )
-            cursor.execute("ANALYZE " + Claim._meta.db_table)
+            for model in (Claim, BenefitStandard, PersonalAccountMovement):
+                cursor.execute("ANALYZE " + model._meta.db_table)
 
     def _floor(self, municipality, month) -> float:
         """Seconds to COPY the month's claim rows into a table shaped like the claims."""
