@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('settlement', '0008_benefit_standards_and_claims'),
+        ('settlement', '0009_benefit_standards_and_claims'),
     ]
 
     operations = [

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('enrollment', '0007_institutions_moved_to_settlement'),
         ('pooling', '0003_reference_rows_are_kept'),
-        ('settlement', '0007_institutions_benefits_deficits_from_other_apps'),
+        ('settlement', '0008_covered_deficit_register'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
