@@ -218,6 +218,8 @@ SPECTACULAR_SETTINGS = {
         "StepNameEnum": "settlement.models.StepName",
         "PlanPurposeEnum": "settlement.models.PlanPurpose",
         "PlanStepNameEnum": "settlement.models.PlanStepName",
+        "MedicalTypeEnum": "settlement.benefits.standards.models.MedicalType",
+        "ReferralEnum": "settlement.benefits.standards.models.Referral",
         "EmployerUnitTypeEnum": "enrollment.models.Employer.UnitType",
         "EmployerStatusEnum": "enrollment.models.Employer.Status",
         "InsuredPersonStatusEnum": "enrollment.models.InsuredPerson.Status",

@@ -68,6 +68,19 @@ class SettlementConfig(AppConfig):
         register_navigation(
             _("Benefit settlements"), "settlement:benefit_list", "settlement.view_benefits"
         )
+        # Benefit standards (J 二(三)): the bureau sets them; claims (J 二(四)2): the county
+        # and the agency enter them for their institutions, the agency settles the month.
+        register("settlement.view_benefit_standards", ALL_ROLES)
+        register("settlement.change_benefit_standards", {Role.BUREAU_APPROVER, Role.ADMINISTRATOR})
+        register("settlement.view_claims", ALL_ROLES)
+        register("settlement.enter_claims", county_and_agency)
+        register("settlement.settle_claims", {Role.AGENCY_CLERK, Role.ADMINISTRATOR})
+        register_navigation(
+            _("Benefit standards"),
+            "settlement:benefit_standard_list",
+            "settlement.view_benefit_standards",
+        )
+        register_navigation(_("Claims"), "settlement:claim_list", "settlement.view_claims")
         # Deficit subsidies (N 三(四)6): a county applies in writing, the city agency reviews,
         # the bureau approves.
         register("settlement.view_deficits", ALL_ROLES)

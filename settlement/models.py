@@ -1,6 +1,8 @@
 """The models of ``settlement``, one module per feature; Django and callers import them here."""
 
+from settlement.benefits.claims.models import Claim  # noqa: F401
 from settlement.benefits.models import BenefitStatement, PharmacySpendingImport  # noqa: F401
+from settlement.benefits.standards.models import BenefitStandard  # noqa: F401
 from settlement.cycle.models import CycleStep, MonthlyCycle, RemittanceLine, StepName  # noqa: F401
 from settlement.institutions.models import DesignatedInstitution, InstitutionReview  # noqa: F401
 from settlement.notifications.models import Notification  # noqa: F401

@@ -1,6 +1,8 @@
 """Pages of the settlement app (namespace ``settlement``): each feature's own routes."""
 
 from settlement.benefits import urls as benefits
+from settlement.benefits.claims import urls as claims
+from settlement.benefits.standards import urls as standards
 from settlement.cycle import urls as cycle
 from settlement.institutions import urls as institutions
 from settlement.notifications import urls as notifications
@@ -19,6 +21,8 @@ urlpatterns = [
     *own_disbursements.urlpatterns,
     *institutions.urlpatterns,
     *benefits.urlpatterns,
+    *standards.urlpatterns,
+    *claims.urlpatterns,
     *targets.urlpatterns,
     *yearend.urlpatterns,
     *risk.urlpatterns,

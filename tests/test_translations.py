@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from pooling.accounts.models import User
+from settlement.benefits.claims.services import CLAIM_COLUMNS
 
 CATALOGUES = sorted(
     path
@@ -43,6 +44,9 @@ ENGLISH_WORD = re.compile(r"\b[A-Za-z][a-z]{2,}\b")
 # Names and the columns of an import file (what the clerk types in a header row), not words.
 NAMES = {"Word", "chinesecalendar", "min", "year", "month", "wage", "payroll", "amount", "visits"}
 NAMES |= {"fund"}
+# The national settlement interface's field names (begndate, certno, referral …): claims'
+# forms and import help show them so an institution's file maps one to one (DOMAIN §15).
+NAMES |= set(CLAIM_COLUMNS)
 FILE_NAME = re.compile(r"\S+\.(?:csv|xlsx|pdf|ofd)\b", re.IGNORECASE)
 SKIPPED_TAGS = {"script", "style", "code"}
 VOID_TAGS = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}

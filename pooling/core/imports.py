@@ -59,6 +59,11 @@ class ImportReport:
     def has_errors(self) -> bool:
         return bool(self.errors) or self.errors_not_listed > 0
 
+    @property
+    def error_count(self) -> int:
+        """Every error recorded, listed or only counted: what tells whether a row added one."""
+        return len(self.errors) + self.errors_not_listed
+
     def add(self, row: int, column: str, value, message) -> None:
         """Record ``message`` (a lazy translation or a ValidationError) in both languages;
         past ``IMPORT_MAX_ERRORS`` listed errors, only count it."""
@@ -308,9 +313,9 @@ def row_import(
     importer.prepare(rows)
     clean: list[tuple[int, Any]] = []
     for number, values in rows:
-        errors_before = len(report.errors)
+        errors_before = report.error_count
         row = importer.screen(number, values, report)
-        if row is not None and len(report.errors) == errors_before:
+        if row is not None and report.error_count == errors_before:
             clean.append((number, row))
     clean = importer.check_rows(clean, report)
     report.valid_rows = len(clean)

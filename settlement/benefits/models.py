@@ -14,7 +14,14 @@ from pooling.core.workflow import Transition, Workflow
 from pooling.structure.models import County, Municipality
 
 # The funds an institution's monthly statement may claim from (DOMAIN §9).
-BENEFIT_FUND_CODES: tuple[str, ...] = ("310100", "310200", "910100", "330100", "390100")
+BENEFIT_FUND_CODES: tuple[str, ...] = (
+    "310100",
+    "310200",
+    "910100",
+    "330100",
+    "390100",
+    "390200",
+)
 
 
 class BenefitStatement(models.Model):
@@ -85,6 +92,11 @@ class BenefitStatement(models.Model):
         verbose_name=_("paid by"),
     )
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    from_claims = models.BooleanField(
+        _("computed from claims"),
+        default=False,
+        help_text=_("False: a total typed in for an institution that has not sent claims."),
+    )
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
 
     class Meta:
