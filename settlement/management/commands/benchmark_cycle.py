@@ -20,6 +20,12 @@ N insured people, measured in one run against the PostgreSQL floor and a naive l
    zero-balance check and month close steps.
 4. **Floor**: the month's assessment rows spooled to a temporary file, then one ``COPY …
    FROM STDIN`` of them into an UNLOGGED scratch table without indexes (dropped after).
+5. **Durable floor**: every row the cycle wrote (``DURABLE_TABLES``: assessments, collection
+   rows and allocations, personal-account movements, journal entries and postings, remittance
+   lines, the cycle's own rows and its audit events; the rows whose id is above the table's
+   highest id before the cycle), spooled, then ``COPY``-ed in one transaction into logged
+   copies of their tables (the same columns, so the same widths) with their primary keys,
+   commit included: the cost of recording the month's facts durably.
 
 The people tables are vacuumed after generation and a ``CHECKPOINT`` precedes each timed
 phase (naive loop, cycle, floor), so no phase pays for the writes of the one before.
@@ -28,6 +34,7 @@ Every run assesses and closes the month after the last one closed, so re-runs ne
 cleanup: the ledger is append-only by design. Peak memory is this process's maximum RSS.
 """
 
+import contextlib
 import datetime
 import io
 import json
@@ -50,14 +57,14 @@ from enrollment.people.models import EMPLOYER_SCOPES, EnrollmentEpisode
 from enrollment.people.validators import CREDIT_CODE_ALPHABET
 from enrollment.personal_accounts.models import PersonalAccountMovement
 from funds.booking.services import collection_batch_post, retiree_credits_post
-from funds.ledger.models import ClosedMonth
+from funds.ledger.models import ClosedMonth, JournalEntry, Posting
 from funds.ledger.services import accounts_open_for_municipality
-from pooling.accounts.models import Role, User
+from pooling.accounts.models import AuditEvent, Role, User
 from pooling.core.money import month_end, next_month
 from pooling.structure.demo import seed_structure
 from pooling.structure.models import County, Municipality, PoolingModel
 from pooling.structure.presets import CityPreset, UnitPreset
-from settlement.cycle.models import MonthlyCycle, StepName
+from settlement.cycle.models import CycleStep, MonthlyCycle, RemittanceLine, StepName
 from settlement.cycle.services import cycle_start, cycle_step_run
 
 SLUG = "benchmark"
@@ -65,6 +72,21 @@ CITY_CODE = "379900"
 FIRST_MONTH = datetime.date(2026, 1, 1)
 PEOPLE_PER_EMPLOYER = 20
 COPY_CHUNK = 1 << 20
+
+# Every table the month's cycle writes rows to; the durable floor copies those rows.
+DURABLE_TABLES = (
+    Assessment,
+    CollectionBatch,
+    CollectionRow,
+    CollectionAllocation,
+    PersonalAccountMovement,
+    JournalEntry,
+    Posting,
+    MonthlyCycle,
+    CycleStep,
+    RemittanceLine,
+    AuditEvent,
+)
 
 _CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 _RESIDENT_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -247,6 +269,9 @@ class Figures:
     assessed: int = 0
     floor_rows: int = 0
     floor_seconds: float = 0.0
+    durable_floor_rows: dict[str, int] = field(default_factory=dict)
+    durable_floor_seconds: float = 0.0
+    workers: int = 1
     naive_sample: int = 0
     naive_rows_saved: int = 0
     naive_seconds_sample: float = 0.0
@@ -270,6 +295,7 @@ class Figures:
 
         return {
             "insured": self.insured,
+            "workers": self.workers,
             "counties": self.counties,
             "month": self.month,
             "completed": self.completed,
@@ -279,6 +305,10 @@ class Figures:
             "floor_rows": self.floor_rows,
             "floor_seconds": round(self.floor_seconds, 3),
             "cycle_to_floor": ratio(self.cycle_seconds, self.floor_seconds),
+            "durable_floor_rows": sum(self.durable_floor_rows.values()),
+            "durable_floor_tables": self.durable_floor_rows,
+            "durable_floor_seconds": round(self.durable_floor_seconds, 3),
+            "cycle_to_durable_floor": ratio(self.cycle_seconds, self.durable_floor_seconds),
             "naive_sample": self.naive_sample,
             "naive_rows_saved": self.naive_rows_saved,
             "naive_seconds_sample": round(self.naive_seconds_sample, 3),
@@ -353,9 +383,11 @@ class Command(BaseCommand):
             self._settle()
             self._naive(municipality, month, min(naive_sample, insured), clerk, figures)
         self._settle()
+        marks = self._marks()
         self._cycle(municipality, month, clerk, figures)
         self._settle()
         self._floor(municipality, month, figures)
+        self._durable_floor(marks, figures)
         self._print(figures)
         if json_path:
             with open(json_path, "w", encoding="utf-8") as handle:
@@ -758,6 +790,57 @@ class Command(BaseCommand):
             cursor.execute("DROP TABLE benchmark_cycle_floor")
         self._say(f"Floor: COPY of {figures.floor_rows:,} rows in {figures.floor_seconds:.2f} s")
 
+    @staticmethod
+    def _marks() -> dict[str, int]:
+        """Each of ``DURABLE_TABLES``' highest id before the cycle: the cycle's rows are those
+        above it."""
+        with connection.cursor() as cursor:
+            marks = {}
+            for model in DURABLE_TABLES:
+                table = model._meta.db_table
+                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+                marks[table] = cursor.fetchone()[0]
+        return marks
+
+    def _durable_floor(self, marks: dict[str, int], figures: Figures) -> None:
+        """COPY every row the cycle wrote (the rows above ``marks``) into logged copies of
+        their tables with their primary keys, in one transaction with its commit: what
+        PostgreSQL needs at least to record the month's facts durably (the same rows, the
+        same widths; no secondary index, trigger or check)."""
+        with contextlib.ExitStack() as stack:
+            stack.callback(self._drop_durable_copies, marks)
+            spools = {}
+            with connection.cursor() as cursor:
+                for table, mark in marks.items():
+                    spool = spools[table] = stack.enter_context(tempfile.TemporaryFile())
+                    cursor.copy_expert(
+                        f"COPY (SELECT * FROM {table} WHERE id > {int(mark)}) TO STDOUT", spool
+                    )
+                    spool.seek(0)
+                    scratch = f"benchmark_durable_{table}"
+                    cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+                    cursor.execute(f"CREATE TABLE {scratch} (LIKE {table}, PRIMARY KEY (id))")
+            self._settle()
+            started = time.perf_counter()
+            with transaction.atomic(), connection.cursor() as cursor:
+                for table, spool in spools.items():
+                    cursor.copy_expert(
+                        f"COPY benchmark_durable_{table} FROM STDIN", spool, COPY_CHUNK
+                    )
+                    figures.durable_floor_rows[table] = cursor.rowcount
+            figures.durable_floor_seconds = time.perf_counter() - started
+        total = sum(figures.durable_floor_rows.values())
+        self._say(
+            f"Durable floor: COPY of {total:,} rows into {len(marks)} logged tables with "
+            f"primary keys, committed, in {figures.durable_floor_seconds:.2f} s"
+        )
+
+    @staticmethod
+    def _drop_durable_copies(marks: dict[str, int]) -> None:
+        with connection.cursor() as cursor:
+            for table in marks:
+                cursor.execute(f"DROP TABLE IF EXISTS benchmark_durable_{table}")
+
     # Report -----------------------------------------------------------------------------
 
     def _print(self, figures: Figures) -> None:
@@ -807,6 +890,12 @@ class Command(BaseCommand):
             )
         )
         self._say(row("floor: COPY into UNLOGGED", floor, figures.floor_rows, None))
+        durable = figures.durable_floor_seconds
+        durable_rows = sum(figures.durable_floor_rows.values())
+        self._say(
+            row("durable floor: logged COPY", durable, durable_rows, None)
+            + (f"  cycle = {figures.cycle_seconds / durable:.2f}× this" if durable else "")
+        )
         self._say(
             row(
                 f"naive save() ×{figures.naive_sample} → N",

@@ -10,7 +10,7 @@ from django.db import connection
 from enrollment.collection_files.models import CollectionBatch
 from enrollment.contributions.models import Assessment
 from enrollment.people.models import InsuredPerson
-from funds.ledger.models import Account, ClosedMonth
+from funds.ledger.models import Account, ClosedMonth, Posting
 from funds.ledger.selectors import ledger_verify
 from settlement.cycle.models import MonthlyCycle
 
@@ -33,8 +33,10 @@ def test_benchmark_cycle_runs_the_whole_month_and_writes_its_figures(tmp_path):
     figures = json.loads(path.read_text())
     for key in (
         "insured",
+        "workers",
         "cycle_seconds",
         "floor_seconds",
+        "durable_floor_seconds",
         "naive_seconds_extrapolated",
         "peak_rss_mb",
         "steps",
@@ -45,6 +47,17 @@ def test_benchmark_cycle_runs_the_whole_month_and_writes_its_figures(tmp_path):
     assert figures["assessed"] == 300
     assert figures["floor_rows"] == 300
     assert figures["cycle_seconds"] > 0 and figures["floor_seconds"] > 0
+    # The durable floor copies every row the cycle wrote, the ledger's included.
+    tables = figures["durable_floor_tables"]
+    assert tables["enrollment_assessment"] == 300
+    assert (
+        tables["funds_posting"]
+        == Posting.objects.filter(entry__municipality__slug="benchmark").count()
+    )
+    assert tables["enrollment_collectionallocation"] > 0
+    assert figures["durable_floor_rows"] == sum(tables.values())
+    assert figures["durable_floor_seconds"] > 0
+    assert figures["workers"] == 1
     assert figures["naive_seconds_extrapolated"] > 0
     # The naive loop does the cycle's per-person work: assessment, row, allocation, movement.
     assert figures["naive_rows_saved"] > 3 * figures["naive_sample"]
@@ -78,6 +91,8 @@ def test_benchmark_cycle_runs_the_whole_month_and_writes_its_figures(tmp_path):
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass('benchmark_cycle_floor')")
         assert cursor.fetchone()[0] is None
+        cursor.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'benchmark_durable%'")
+        assert cursor.fetchone()[0] == 0
 
 
 def test_a_second_run_closes_the_next_month_with_the_same_people(tmp_path):
