@@ -1,7 +1,13 @@
 """The models of ``settlement``, one module per feature; Django and callers import them here."""
 
 from settlement.benefits.models import BenefitStatement, PharmacySpendingImport  # noqa: F401
-from settlement.cycle.models import CycleStep, MonthlyCycle, RemittanceLine, StepName  # noqa: F401
+from settlement.cycle.models import (  # noqa: F401
+    CyclePart,
+    CycleStep,
+    MonthlyCycle,
+    RemittanceLine,
+    StepName,
+)
 from settlement.institutions.models import DesignatedInstitution, InstitutionReview  # noqa: F401
 from settlement.notifications.models import Notification  # noqa: F401
 from settlement.plans.models import (  # noqa: F401

@@ -377,7 +377,29 @@ class AssessmentRunResult:
 def assessment_run(
     *, municipality: Municipality, month: datetime.date, actor: User | None
 ) -> AssessmentRunResult:
-    """Assess ``month`` for every person insured in the employee scheme (N 三(二)1–2).
+    """Assess ``month`` for every person insured in the employee scheme (N 三(二)1–2); see
+    ``_assessment_insert``."""
+    return _assessment_insert(municipality=municipality, month=month, actor=actor, county=None)
+
+
+@transaction.atomic
+def assessment_run_for_county(
+    *, municipality: Municipality, county: County, month: datetime.date, actor: User | None
+) -> AssessmentRunResult:
+    """``assessment_run`` for ``county``'s people only, inside the caller's transaction: the
+    monthly cycle's per-county part, which marks itself done in the same transaction."""
+    return _assessment_insert(municipality=municipality, month=month, actor=actor, county=county)
+
+
+def _assessment_insert(
+    *,
+    municipality: Municipality,
+    month: datetime.date,
+    actor: User | None,
+    county: County | None,
+) -> AssessmentRunResult:
+    """Assess ``month`` for every person insured in the employee scheme, or only for
+    ``county``'s (N 三(二)1–2).
 
     One set-based ``INSERT … SELECT … ON CONFLICT DO NOTHING`` for all counties, each with its
     own rules in force for the month: a rerun adds nothing, a person enrolled later is assessed
@@ -387,6 +409,8 @@ def assessment_run(
     insured = EnrollmentEpisode.objects.filter(
         scheme=Scheme.EMPLOYEE, from_month__lte=month
     ).filter(Q(to_month__isnull=True) | Q(to_month__gte=month))
+    if county is not None:
+        insured = insured.filter(county=county)
     # A county with nobody insured in the scheme this month has nothing to assess, so its
     # rules are not read.
     counties = (
@@ -421,5 +445,6 @@ def assessment_run(
                 "missing_base": missing_base,
             },
             municipality=municipality,
+            county=county,
         )
     return AssessmentRunResult(month=month, created=created, missing_base=missing_base)
