@@ -189,9 +189,9 @@ def cycle_parts_prepare(*, step: CycleStep) -> list[CyclePart]:
 
 def cycle_part_run(*, part: CyclePart, actor: User | None) -> CyclePart:
     """Run one county's part of a step if it is due, in one transaction holding the part row
-    locked (``SKIP LOCKED``: a second worker on the same part does nothing); a part done is not
-    run again. A failure rolls the part's work back and is recorded on the part. Returns the
-    part afterwards."""
+    locked (a second worker on the same part waits, then finds it done and does nothing); a
+    part done is not run again. A failure rolls the part's work back and is recorded on the
+    part. Returns the part afterwards."""
     step = part.step
     if part.status == CyclePart.Status.DONE or not _step_due(step):
         return part
@@ -202,7 +202,7 @@ def cycle_part_run(*, part: CyclePart, actor: User | None) -> CyclePart:
     try:
         with transaction.atomic():
             locked = (
-                CyclePart.objects.select_for_update(skip_locked=True)
+                CyclePart.objects.select_for_update(of=("self",))
                 .filter(pk=part.pk)
                 .exclude(status=CyclePart.Status.DONE)
                 .first()
