@@ -118,3 +118,10 @@ def test_benchmark_cycle_refuses_sqlite(monkeypatch):
 
     with pytest.raises(CommandError, match="PostgreSQL"):
         call_command("benchmark_cycle", insured=10, stdout=io.StringIO())
+
+
+def test_benchmark_cycle_on_workers_needs_a_broker(settings):
+    settings.CELERY_BROKER_URL = ""
+
+    with pytest.raises(CommandError, match="CELERY_BROKER_URL"):
+        call_command("benchmark_cycle", insured=10, workers=2, stdout=io.StringIO())
