@@ -3,18 +3,18 @@
 records an audit event."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from enrollment.contributions import assessment
-from enrollment.contributions.models import ContributionBase, EmployerPayroll
+from enrollment.contributions.models import Assessment, ContributionBase, EmployerPayroll
 from enrollment.people.models import (
     EMPLOYER_SCOPES,
     Employer,
@@ -371,6 +371,9 @@ class AssessmentRunResult:
     month: datetime.date
     created: int
     missing_base: int
+    # With ``by_county``: the same figures per county id.
+    created_by_county: dict[int, int] = field(default_factory=dict)
+    missing_base_by_county: dict[int, int] = field(default_factory=dict)
 
 
 @transaction.atomic(durable=True)
@@ -383,12 +386,29 @@ def assessment_run(
 
 
 @transaction.atomic
-def assessment_run_for_county(
-    *, municipality: Municipality, county: County, month: datetime.date, actor: User | None
+def assessment_run_within(
+    *,
+    municipality: Municipality,
+    month: datetime.date,
+    actor: User | None,
+    county: County | None = None,
+    by_county: bool = False,
 ) -> AssessmentRunResult:
-    """``assessment_run`` for ``county``'s people only, inside the caller's transaction: the
-    monthly cycle's per-county part, which marks itself done in the same transaction."""
-    return _assessment_insert(municipality=municipality, month=month, actor=actor, county=county)
+    """``assessment_run`` inside the caller's transaction, for ``county``'s people only or for
+    every county: the monthly cycle's per-county parts, which mark themselves done in the same
+    transaction. ``by_county`` also counts the figures per county."""
+    return _assessment_insert(
+        municipality=municipality, month=month, actor=actor, county=county, by_county=by_county
+    )
+
+
+def _assessed_by_county(municipality: Municipality, month: datetime.date) -> dict[int, int]:
+    return dict(
+        Assessment.objects.filter(municipality=municipality, month=month)
+        .values_list("county_id")
+        .annotate(rows=Count("id"))
+        .order_by()
+    )
 
 
 def _assessment_insert(
@@ -397,6 +417,7 @@ def _assessment_insert(
     month: datetime.date,
     actor: User | None,
     county: County | None,
+    by_county: bool = False,
 ) -> AssessmentRunResult:
     """Assess ``month`` for every person insured in the employee scheme, or only for
     ``county``'s (N 三(二)1–2).
@@ -418,6 +439,7 @@ def _assessment_insert(
         .filter(Exists(insured.filter(county=OuterRef("pk"))))
         .order_by("pk")
     )
+    before = _assessed_by_county(municipality, month) if by_county else {}
     created = assessment.assessment_insert_counties(
         municipality=municipality,
         month=month,
@@ -428,11 +450,20 @@ def _assessment_insert(
             for county in counties
         },
     )
-    missing_base = (
-        insured.filter(county__municipality=municipality, scope__in=EMPLOYER_SCOPES)
-        .exclude(person__bases__year=month.year)
-        .count()
+    missing = insured.filter(county__municipality=municipality, scope__in=EMPLOYER_SCOPES).exclude(
+        person__bases__year=month.year
     )
+    created_by_county: dict[int, int] = {}
+    missing_base_by_county: dict[int, int] = {}
+    if by_county:
+        after = _assessed_by_county(municipality, month)
+        created_by_county = {pk: rows - before.get(pk, 0) for pk, rows in after.items()}
+        missing_base_by_county = dict(
+            missing.values_list("county_id").annotate(rows=Count("id")).order_by()
+        )
+        missing_base = sum(missing_base_by_county.values())
+    else:
+        missing_base = missing.count()
     if created:
         # A rerun that assesses nobody new changes nothing, so it records nothing.
         audit_record(
@@ -447,4 +478,10 @@ def _assessment_insert(
             municipality=municipality,
             county=county,
         )
-    return AssessmentRunResult(month=month, created=created, missing_base=missing_base)
+    return AssessmentRunResult(
+        month=month,
+        created=created,
+        missing_base=missing_base,
+        created_by_county=created_by_county,
+        missing_base_by_county=missing_base_by_county,
+    )

@@ -46,7 +46,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from enrollment.contributions.services import assessment_run_for_county
+from enrollment.contributions.services import assessment_run_within
 from funds.booking.selectors import collection_batches_ready
 from funds.booking.services import collection_batch_post, retiree_credits_post
 from funds.ledger.models import Account, ClosedMonth, FundType, JournalEntry
@@ -301,10 +301,62 @@ def cycle_step_join(*, step: CycleStep, actor: User | None, queue: bool = True) 
 
 def _run_parts_here(step: CycleStep, actor: User | None) -> None:
     """Run the step's remaining parts one after the other in this process (no broker, or a
-    re-run after a worker died); then join them."""
-    for part in cycle_parts_prepare(step=step):
-        cycle_part_run(part=part, actor=actor)
+    re-run after a worker died); then join them. The assessment's parts run as one statement
+    (``_assessment_parts_at_once``)."""
+    parts = cycle_parts_prepare(step=step)
+    if step.name == StepName.ASSESSMENT and len(parts) > 1:
+        _assessment_parts_at_once(step, parts, actor)
+    else:
+        for part in parts:
+            cycle_part_run(part=part, actor=actor)
     cycle_step_join(step=step, actor=actor, queue=False)
+
+
+def _assessment_parts_at_once(step: CycleStep, parts: list[CyclePart], actor: User | None) -> None:
+    """In this process, assess every county still pending with one statement and mark their
+    parts done in the same transaction: a statement per county scans the people, bases and
+    employers once per county (N 三(二)1–2). Idempotent like a part: counties already
+    assessed get nothing new. A failure is recorded on each of the parts."""
+    cycle = step.cycle
+    try:
+        CYCLE_WORKFLOW.transition(cycle, "run", actor=actor)
+    except ValidationError:  # another worker completed the cycle meanwhile
+        return
+    try:
+        with transaction.atomic():
+            locked = list(
+                CyclePart.objects.select_for_update(of=("self",))
+                .filter(pk__in=[part.pk for part in parts])
+                .exclude(status=CyclePart.Status.DONE)
+                .order_by("pk")
+            )
+            result = assessment_run_within(
+                municipality=cycle.municipality, month=cycle.month, actor=actor, by_county=True
+            )
+            for part in locked:
+                CYCLE_PART_WORKFLOW.transition(
+                    part,
+                    "finish",
+                    actor=None,
+                    finished_at=timezone.now(),
+                    count=result.created_by_county.get(part.county_id, 0),
+                    amount=Decimal("0.00"),
+                    details={"missing_base": result.missing_base_by_county.get(part.county_id, 0)},
+                    error="",
+                    attempts=F("attempts") + 1,
+                )
+    except (StepFailed, ValidationError) as error:
+        message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        for part in parts:
+            _mark_part_failed(part, message)
+    except OperationalError as error:
+        for part in parts:
+            _mark_part_failed(part, str(error))
+        raise
+    except Exception as error:
+        logger.exception("The assessment of cycle step %s failed", step)
+        for part in parts:
+            _mark_part_failed(part, f"{type(error).__name__}: {error}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -481,7 +533,7 @@ StepResult = tuple[int, Decimal, dict]
 def _part_assessment(cycle: MonthlyCycle, county: County, actor: User | None) -> StepResult:
     """A county's assessments for the month (N 三(二)1–2); idempotent (a rerun adds
     nothing)."""
-    result = assessment_run_for_county(
+    result = assessment_run_within(
         municipality=cycle.municipality, county=county, month=cycle.month, actor=actor
     )
     return result.created, Decimal("0.00"), {"missing_base": result.missing_base}

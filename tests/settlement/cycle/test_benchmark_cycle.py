@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Count
 
 from enrollment.collection_files.models import CollectionBatch
 from enrollment.contributions.models import Assessment
@@ -79,6 +80,15 @@ def test_benchmark_cycle_runs_the_whole_month_and_writes_its_figures(tmp_path):
 
     cycle = MonthlyCycle.objects.get(municipality__slug="benchmark")
     assert cycle.status == MonthlyCycle.Status.COMPLETED
+    # In process the assessment's county parts ran as one statement, each with its own count.
+    assessment = cycle.steps.get(name="assessment")
+    assert assessment.count == 300
+    assert {part.county_id: part.count for part in assessment.parts.all()} == dict(
+        Assessment.objects.filter(municipality=cycle.municipality)
+        .values_list("county_id")
+        .annotate(rows=Count("id"))
+        .order_by()
+    )
     assert ClosedMonth.objects.filter(municipality=cycle.municipality, month=cycle.month).exists()
     assert InsuredPerson.objects.filter(municipality=cycle.municipality).count() == 300
     # The naive loop's rows were removed; the cycle assessed everybody once, and the

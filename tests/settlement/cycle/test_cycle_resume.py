@@ -43,17 +43,21 @@ def test_a_failure_in_any_step_then_a_rerun_gives_the_clean_ledger(db, monkeypat
     clean = cycle_movements(municipality, MONTH)
 
     _collections(municipality, APRIL)
-    # A per-county step fails in each county's part (one transaction each).
-    runners = (
-        services._PART_RUNNERS if failing_step in services.PARTITIONED_STEPS else services._RUNNERS
-    )
-    real = runners[failing_step]
+    # A per-county step fails in each county's part (one transaction each); in process the
+    # assessment's parts run as one statement, so its service is what fails.
+    if failing_step == "assessment":
+        runners, failing = vars(services), "assessment_run_within"
+    elif failing_step in services.PARTITIONED_STEPS:
+        runners, failing = services._PART_RUNNERS, failing_step
+    else:
+        runners, failing = services._RUNNERS, failing_step
+    real = runners[failing]
 
-    def work_then_fail(cycle, step_or_county, actor):
-        real(cycle, step_or_county, actor)  # the work happens, then the step (or part) dies
+    def work_then_fail(*args, **kwargs):
+        real(*args, **kwargs)  # the work happens, then the step (or part) dies
         raise services.StepFailed("injected failure")
 
-    monkeypatch.setitem(runners, failing_step, work_then_fail)
+    monkeypatch.setitem(runners, failing, work_then_fail)
     cycle, _created = services.cycle_start(municipality=municipality, month=APRIL, actor=None)
     before_failure = ledger_fingerprint(municipality)
     outcomes = services.cycle_run_all(cycle=cycle, actor=None)
@@ -68,7 +72,7 @@ def test_a_failure_in_any_step_then_a_rerun_gives_the_clean_ledger(db, monkeypat
         assert balance(municipality, kind=Account.Kind.INCOME, fund="310100") == Decimal("1000.10")
     assert not ClosedMonth.objects.filter(municipality=municipality, month=APRIL).exists()
 
-    monkeypatch.setitem(runners, failing_step, real)
+    monkeypatch.setitem(runners, failing, real)
     services.cycle_step_rerun(step=cycle.steps.get(name=failing_step), actor=None, queue=False)
     assert services.cycle_run_all(cycle=cycle, actor=None)[-1].status == "done"
     assert cycle_movements(municipality, APRIL) == clean
