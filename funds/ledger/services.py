@@ -58,6 +58,10 @@ POSTING_INSERT_BATCH = 5000
 # Keys per query when looking up idempotency keys of a batch.
 KEY_LOOKUP_BATCH = 5000
 
+# Entries from which a batch is staged with COPY on PostgreSQL; a smaller one does not repay
+# creating, filling and analysing two temporary tables.
+STAGED_BATCH_MIN_ENTRIES = 100
+
 
 @dataclass(frozen=True)
 class PostingLine:
@@ -1094,14 +1098,15 @@ def entries_post_batch(
     imports that move hundreds of thousands of postings. Replays of keys already posted are
     returned, not posted again; one bad entry refuses the whole batch.
 
-    On PostgreSQL the batch is copied into temporary tables with ``COPY`` and checked and
-    written set-based (``_staged_insert_new``): the same rules and errors as the row-by-row
-    path SQLite keeps, without a Python object per posting."""
+    On PostgreSQL a batch of ``STAGED_BATCH_MIN_ENTRIES`` or more is copied into temporary
+    tables with ``COPY`` and checked and written set-based (``_staged_insert_new``): the same
+    rules and errors as the row-by-row path SQLite and small batches keep, without a Python
+    object per posting."""
     result = _post(
         municipality=municipality,
         specs=entries,
         actor=actor,
-        staged=connection.vendor == "postgresql",
+        staged=connection.vendor == "postgresql" and len(entries) >= STAGED_BATCH_MIN_ENTRIES,
     )
     if result.created:
         audit_record(

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from funds.ledger import services
 from funds.ledger.models import Account, ClosedMonth, JournalEntry, Posting
@@ -233,8 +234,10 @@ def test_a_large_staged_batch_verifies(ledger, tax_a, income_a, tax_b, income_b)
         if (number % 2 == 0) == (tax == tax_a)
     ]
 
-    result = services.entries_post_batch(municipality=ledger, entries=specs, actor=None)
+    with CaptureQueriesContext(connection) as queries:
+        result = services.entries_post_batch(municipality=ledger, entries=specs, actor=None)
 
+    assert any("ledger_stage_line" in query["sql"] for query in queries)
     assert result.created == 3000
     assert Account.objects.get(pk=income_a.pk).balance == Decimal("15.00")
     assert ledger_verify(municipality=ledger).ok
