@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('pooling', '0003_reference_rows_are_kept'),
-        ('settlement', '0007_institutions_benefits_deficits_from_other_apps'),
+        ('settlement', '0008_covered_deficit_register'),
     ]
 
     operations = [
