@@ -3,7 +3,13 @@
 from settlement.benefits.claims.models import Claim  # noqa: F401
 from settlement.benefits.models import BenefitStatement, PharmacySpendingImport  # noqa: F401
 from settlement.benefits.standards.models import BenefitStandard  # noqa: F401
-from settlement.cycle.models import CycleStep, MonthlyCycle, RemittanceLine, StepName  # noqa: F401
+from settlement.cycle.models import (  # noqa: F401
+    CyclePart,
+    CycleStep,
+    MonthlyCycle,
+    RemittanceLine,
+    StepName,
+)
 from settlement.institutions.models import DesignatedInstitution, InstitutionReview  # noqa: F401
 from settlement.notifications.models import Notification  # noqa: F401
 from settlement.plans.models import (  # noqa: F401

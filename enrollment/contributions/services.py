@@ -3,18 +3,18 @@
 records an audit event."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from enrollment.contributions import assessment
-from enrollment.contributions.models import ContributionBase, EmployerPayroll
+from enrollment.contributions.models import Assessment, ContributionBase, EmployerPayroll
 from enrollment.people.models import (
     EMPLOYER_SCOPES,
     Employer,
@@ -364,13 +364,56 @@ class AssessmentRunResult:
     month: datetime.date
     created: int
     missing_base: int
+    # With ``by_county``: the same figures per county id.
+    created_by_county: dict[int, int] = field(default_factory=dict)
+    missing_base_by_county: dict[int, int] = field(default_factory=dict)
 
 
 @transaction.atomic(durable=True)
 def assessment_run(
     *, municipality: Municipality, month: datetime.date, actor: User | None
 ) -> AssessmentRunResult:
-    """Assess ``month`` for every person insured in the employee scheme (N 三(二)1–2).
+    """Assess ``month`` for every person insured in the employee scheme (N 三(二)1–2); see
+    ``_assessment_insert``."""
+    return _assessment_insert(municipality=municipality, month=month, actor=actor, county=None)
+
+
+@transaction.atomic
+def assessment_run_within(
+    *,
+    municipality: Municipality,
+    month: datetime.date,
+    actor: User | None,
+    county: County | None = None,
+    by_county: bool = False,
+) -> AssessmentRunResult:
+    """``assessment_run`` inside the caller's transaction, for ``county``'s people only or for
+    every county: the monthly cycle's per-county parts, which mark themselves done in the same
+    transaction. ``by_county`` also counts the figures per county."""
+    return _assessment_insert(
+        municipality=municipality, month=month, actor=actor, county=county, by_county=by_county
+    )
+
+
+def _assessed_by_county(municipality: Municipality, month: datetime.date) -> dict[int, int]:
+    return dict(
+        Assessment.objects.filter(municipality=municipality, month=month)
+        .values_list("county_id")
+        .annotate(rows=Count("id"))
+        .order_by()
+    )
+
+
+def _assessment_insert(
+    *,
+    municipality: Municipality,
+    month: datetime.date,
+    actor: User | None,
+    county: County | None,
+    by_county: bool = False,
+) -> AssessmentRunResult:
+    """Assess ``month`` for every person insured in the employee scheme, or only for
+    ``county``'s (N 三(二)1–2).
 
     One set-based ``INSERT … SELECT … ON CONFLICT DO NOTHING`` for all counties, each with its
     own rules in force for the month: a rerun adds nothing, a person enrolled later is assessed
@@ -380,6 +423,8 @@ def assessment_run(
     insured = EnrollmentEpisode.objects.filter(
         scheme=Scheme.EMPLOYEE, from_month__lte=month
     ).filter(Q(to_month__isnull=True) | Q(to_month__gte=month))
+    if county is not None:
+        insured = insured.filter(county=county)
     # A county with nobody insured in the scheme this month has nothing to assess, so its
     # rules are not read.
     counties = (
@@ -387,6 +432,7 @@ def assessment_run(
         .filter(Exists(insured.filter(county=OuterRef("pk"))))
         .order_by("pk")
     )
+    before = _assessed_by_county(municipality, month) if by_county else {}
     created = assessment.assessment_insert_counties(
         municipality=municipality,
         month=month,
@@ -397,11 +443,20 @@ def assessment_run(
             for county in counties
         },
     )
-    missing_base = (
-        insured.filter(county__municipality=municipality, scope__in=EMPLOYER_SCOPES)
-        .exclude(person__bases__year=month.year)
-        .count()
+    missing = insured.filter(county__municipality=municipality, scope__in=EMPLOYER_SCOPES).exclude(
+        person__bases__year=month.year
     )
+    created_by_county: dict[int, int] = {}
+    missing_base_by_county: dict[int, int] = {}
+    if by_county:
+        after = _assessed_by_county(municipality, month)
+        created_by_county = {pk: rows - before.get(pk, 0) for pk, rows in after.items()}
+        missing_base_by_county = dict(
+            missing.values_list("county_id").annotate(rows=Count("id")).order_by()
+        )
+        missing_base = sum(missing_base_by_county.values())
+    else:
+        missing_base = missing.count()
     if created:
         # A rerun that assesses nobody new changes nothing, so it records nothing.
         audit_record(
@@ -414,5 +469,12 @@ def assessment_run(
                 "missing_base": missing_base,
             },
             municipality=municipality,
+            county=county,
         )
-    return AssessmentRunResult(month=month, created=created, missing_base=missing_base)
+    return AssessmentRunResult(
+        month=month,
+        created=created,
+        missing_base=missing_base,
+        created_by_county=created_by_county,
+        missing_base_by_county=missing_base_by_county,
+    )

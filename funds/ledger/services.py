@@ -19,10 +19,12 @@ accession opens its accounts), so they are ``atomic`` but not ``durable``; only
 ``ledger_check_run``, which no other write calls, owns its transaction.
 """
 
+import csv
 import datetime
 import hashlib
+import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -55,6 +57,10 @@ POSTING_INSERT_BATCH = 5000
 
 # Keys per query when looking up idempotency keys of a batch.
 KEY_LOOKUP_BATCH = 5000
+
+# Entries from which a batch is staged with COPY on PostgreSQL; a smaller one does not repay
+# creating, filling and analysing two temporary tables.
+STAGED_BATCH_MIN_ENTRIES = 100
 
 
 @dataclass(frozen=True)
@@ -258,10 +264,11 @@ def accounts_open_for_municipality(*, municipality: Municipality, actor: User | 
 # ---------------------------------------------------------------------------------------------
 
 
-def _fingerprint(municipality_id: int, spec: EntrySpec) -> str:
+def _fingerprint(municipality_id: int, spec: EntrySpec, amounts: list[Decimal]) -> str:
     """A hash of everything that makes an entry what it is, so a replay of an idempotency key
     with other inputs is recognised. The actor is left out: a retried task may run as
-    another user and is still the same posting."""
+    another user and is still the same posting. ``amounts`` are the lines' checked amounts
+    (``_validate_shape``)."""
     source_type_id = source_id = None
     if spec.source is not None:
         source_type_id = ContentType.objects.get_for_model(spec.source).pk
@@ -272,7 +279,7 @@ def _fingerprint(municipality_id: int, spec: EntrySpec) -> str:
         spec.month.isoformat(),
         spec.effective_date.isoformat(),
         spec.memo,
-        [[line.account.pk, str(_amount_of(line, spec))] for line in spec.lines],
+        [[line.account.pk, str(amount)] for line, amount in zip(spec.lines, amounts, strict=True)],
         source_type_id,
         source_id,
         spec.source_label,
@@ -290,24 +297,28 @@ def _amount_of(line: PostingLine, spec: EntrySpec) -> Decimal:
             params={"key": spec.idempotency_key},
         )
     amount = Decimal(line.amount)
-    if amount != round_money(amount):
+    rounded = round_money(amount)
+    if amount != rounded:
         raise ValidationError(
             _("Entry %(key)s: %(amount)s is not a whole number of fen."),
             code="fractional_fen",
             params={"key": spec.idempotency_key, "amount": amount},
         )
-    return round_money(amount)
+    return rounded
 
 
-def _validate_shape(spec: EntrySpec) -> None:
+_KINDS = frozenset(JournalEntry.Kind.values)
+
+
+def _validate_shape(spec: EntrySpec) -> list[Decimal]:
     """Checks that need no database: kind, month, at least two non-zero lines summing to
-    zero."""
+    zero. Returns the lines' amounts."""
     key = spec.idempotency_key
     if not key or len(key) > 200:
         raise ValidationError(
             _("An idempotency key of 1 to 200 characters is required."), code="bad_key"
         )
-    if spec.kind not in JournalEntry.Kind.values:
+    if spec.kind not in _KINDS:
         raise ValidationError(
             _("Entry %(key)s: unknown kind “%(kind)s”."),
             code="bad_kind",
@@ -326,8 +337,10 @@ def _validate_shape(spec: EntrySpec) -> None:
             params={"key": key},
         )
     total = Decimal("0.00")
+    amounts = []
     for line in spec.lines:
         amount = _amount_of(line, spec)
+        amounts.append(amount)
         if amount == 0:
             raise ValidationError(
                 _("Entry %(key)s: a posting of zero moves nothing; leave it out."),
@@ -341,6 +354,7 @@ def _validate_shape(spec: EntrySpec) -> None:
             code="unbalanced",
             params={"key": key, "total": total},
         )
+    return amounts
 
 
 def _closed_months(municipality: Municipality, months: set[datetime.date]) -> set[datetime.date]:
@@ -384,20 +398,26 @@ def _refuse_below_frozen(locked: dict[int, Account], running: dict[int, Decimal]
     for pk, account in locked.items():
         after = running[pk]
         if account.frozen_amount > 0 and after < account.balance and after < account.frozen_amount:
-            raise ValidationError(
-                _(
-                    "“%(account)s” holds a frozen historical balance of %(frozen)s; this "
-                    "movement of %(amount)s would leave %(after)s. The frozen part may only be "
-                    "used after a release application has been approved (N 三(四)5)."
-                ),
-                code="frozen_balance",
-                params={
-                    "account": account.name,
-                    "frozen": account.frozen_amount,
-                    "amount": round_money(account.balance - after),
-                    "after": round_money(after),
-                },
+            _raise_frozen(
+                account.name,
+                account.frozen_amount,
+                round_money(account.balance - after),
+                round_money(after),
             )
+
+
+def _raise_frozen(name: str, frozen: Decimal, amount: Decimal, after: Decimal) -> None:
+    """Refuse moving ``amount`` out of the account ``name``, which would leave ``after``
+    below its frozen amount ``frozen`` (N 三(四)5)."""
+    raise ValidationError(
+        _(
+            "“%(account)s” holds a frozen historical balance of %(frozen)s; this "
+            "movement of %(amount)s would leave %(after)s. The frozen part may only be "
+            "used after a release application has been approved (N 三(四)5)."
+        ),
+        code="frozen_balance",
+        params={"account": name, "frozen": frozen, "amount": amount, "after": after},
+    )
 
 
 def _existing_entries(keys: list[str]) -> dict[str, tuple[int, str]]:
@@ -424,7 +444,11 @@ def _refuse_changed_replay(key: str, stored_hash: str, new_hash: str, entry_id: 
 
 
 def _post(
-    *, municipality: Municipality, specs: Sequence[EntrySpec], actor: User | None
+    *,
+    municipality: Municipality,
+    specs: Sequence[EntrySpec],
+    actor: User | None,
+    staged: bool = False,
 ) -> BatchResult:
     """The one posting procedure behind ``entry_post`` and ``entries_post_batch``.
 
@@ -436,12 +460,15 @@ def _post(
     balance below zero where not allowed; (6) insert the entries (the unique key decides a race
     with a concurrent post of the same key); (7) insert the postings and write the accounts'
     final balances in one UPDATE.
+
+    ``staged`` (PostgreSQL only) runs steps 2 and 4–7 set-based over the batch copied into
+    temporary tables (``_staged_insert_new``) instead of row by row in Python; the checks,
+    their order and their errors are the same.
     """
     hashes: dict[str, str] = {}
     new_specs: list[EntrySpec] = []
     for spec in specs:
-        _validate_shape(spec)
-        fingerprint = _fingerprint(municipality.pk, spec)
+        fingerprint = _fingerprint(municipality.pk, spec, _validate_shape(spec))
         if spec.idempotency_key in hashes:
             # The same key twice in one batch: a replay of the earlier one, or a conflict.
             _refuse_changed_replay(
@@ -451,14 +478,19 @@ def _post(
         hashes[spec.idempotency_key] = fingerprint
         new_specs.append(spec)
 
-    existing = _existing_entries(list(hashes))
+    if staged:
+        _stage_entries(municipality=municipality, specs=new_specs, hashes=hashes, actor=actor)
+        existing = _staged_existing_entries()
+    else:
+        existing = _existing_entries(list(hashes))
     for key, (entry_id, stored_hash) in existing.items():
         _refuse_changed_replay(key, stored_hash, hashes[key], entry_id)
     new_specs = [spec for spec in new_specs if spec.idempotency_key not in existing]
     if new_specs:
         _hold_municipality(municipality)
         _refuse_closed(municipality, new_specs)
-        created_ids = _insert_new(
+        insert = _staged_insert_new if staged else _insert_new
+        created_ids = insert(
             municipality=municipality,
             specs=new_specs,
             hashes=hashes,
@@ -521,6 +553,7 @@ def _insert_new(
             actor=actor,
             existing=existing,
             won=won,
+            insert=_insert_new,
         )
     _postings_insert(entries=entries, checked=checked, running=running)
     return {entry.idempotency_key: entry.pk for entry in entries}
@@ -651,17 +684,18 @@ def _insert_after_lost_race(
     actor: User | None,
     existing: dict[str, tuple[int, str]],
     won: dict[str, tuple[int, str]],
+    insert: Callable[..., dict[str, int]],
 ) -> dict[str, int]:
     """A concurrent post of the keys in ``won`` committed first: report them exactly as if
     they had been seen before (a replay returns the first entry, other inputs are refused),
-    add them to ``existing`` and write the remaining entries."""
+    add them to ``existing`` and write the remaining entries with ``insert``."""
     for key, (entry_id, stored_hash) in won.items():
         _refuse_changed_replay(key, stored_hash, hashes[key], entry_id)
     existing.update(won)
     remaining = [spec for spec in specs if spec.idempotency_key not in won]
     if not remaining:
         return {}
-    return _insert_new(
+    return insert(
         municipality=municipality, specs=remaining, hashes=hashes, actor=actor, existing=existing
     )
 
@@ -694,6 +728,317 @@ def _postings_insert(
             *[When(pk=pk, then=Value(running[pk])) for pk in sorted(touched)],
             output_field=MoneyField(),
         )
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Staged posting (PostgreSQL): COPY the batch into temporary tables, check and write set-based
+# ---------------------------------------------------------------------------------------------
+
+_STAGE_TABLES_SQL = (
+    "DROP TABLE IF EXISTS pg_temp.ledger_stage_entry, pg_temp.ledger_stage_line",
+    # ON COMMIT DROP: nothing outlives the transaction, so a pooled connection (PgBouncer in
+    # transaction mode) never sees another transaction's tables.
+    """
+    CREATE TEMPORARY TABLE ledger_stage_entry (
+        seq integer PRIMARY KEY,
+        idempotency_key varchar(200) NOT NULL UNIQUE,
+        input_hash varchar(64) NOT NULL,
+        kind varchar(30) NOT NULL,
+        month date NOT NULL,
+        effective_date date NOT NULL,
+        memo varchar(300) NOT NULL,
+        source_type_id integer,
+        source_id varchar(40) NOT NULL,
+        source_label varchar(200) NOT NULL,
+        reverses_id bigint,
+        entry_id bigint
+    ) ON COMMIT DROP
+    """,
+    """
+    CREATE TEMPORARY TABLE ledger_stage_line (
+        seq integer NOT NULL,
+        line integer NOT NULL,
+        account_id bigint,
+        amount numeric(18, 2) NOT NULL,
+        PRIMARY KEY (seq, line)
+    ) ON COMMIT DROP
+    """,
+)
+
+
+def _copy_rows(cursor, table: str, columns: str, rows, not_null: str = "") -> None:
+    """``COPY`` ``rows`` (tuples) into ``table`` as CSV. ``None`` travels as an unquoted empty
+    field, which CSV ``COPY`` reads as NULL; ``not_null`` names the text columns whose empty
+    value is an empty string."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    buffer.seek(0)
+    options = "FORMAT csv" + (f", FORCE_NOT_NULL ({not_null})" if not_null else "")
+    cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH ({options})", buffer)
+
+
+def _stage_entries(
+    *,
+    municipality: Municipality,
+    specs: Sequence[EntrySpec],
+    hashes: dict[str, str],
+    actor: User | None,
+) -> None:
+    """Copy the batch's distinct entries (without their lines) into ``ledger_stage_entry``,
+    numbered in batch order."""
+    with connection.cursor() as cursor:
+        for statement in _STAGE_TABLES_SQL:
+            cursor.execute(statement)
+        rows = []
+        for seq, spec in enumerate(specs):
+            source = spec.source
+            rows.append(
+                (
+                    seq,
+                    spec.idempotency_key,
+                    hashes[spec.idempotency_key],
+                    spec.kind,
+                    spec.month.isoformat(),
+                    spec.effective_date.isoformat(),
+                    spec.memo,
+                    ContentType.objects.get_for_model(source).pk if source is not None else None,
+                    str(source.pk) if source is not None else "",
+                    spec.source_label,
+                    spec.reverses.pk if spec.reverses is not None else None,
+                )
+            )
+        _copy_rows(
+            cursor,
+            "ledger_stage_entry",
+            "seq, idempotency_key, input_hash, kind, month, effective_date, memo,"
+            " source_type_id, source_id, source_label, reverses_id",
+            rows,
+            not_null="idempotency_key, input_hash, memo, source_id, source_label",
+        )
+        cursor.execute("ANALYZE ledger_stage_entry")
+
+
+def _staged_existing_entries() -> dict[str, tuple[int, str]]:
+    """The staged keys posted before, by key, found in one join on the unique key."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT s.idempotency_key, j.id, j.input_hash
+            FROM ledger_stage_entry s
+            JOIN funds_journalentry j ON j.idempotency_key = s.idempotency_key
+            ORDER BY s.seq
+            """
+        )
+        return {key: (entry_id, input_hash) for key, entry_id, input_hash in cursor.fetchall()}
+
+
+def _stage_lines(cursor, specs: Sequence[EntrySpec]) -> None:
+    """Keep only ``specs`` in ``ledger_stage_entry`` and copy their lines into
+    ``ledger_stage_line``."""
+    keys = [spec.idempotency_key for spec in specs]
+    cursor.execute("DELETE FROM ledger_stage_entry WHERE NOT (idempotency_key = ANY(%s))", [keys])
+    cursor.execute("TRUNCATE ledger_stage_line")
+    cursor.execute(
+        "SELECT idempotency_key, seq FROM ledger_stage_entry WHERE idempotency_key = ANY(%s)",
+        [keys],
+    )
+    seq_of = dict(cursor.fetchall())
+    _copy_rows(
+        cursor,
+        "ledger_stage_line",
+        "seq, line, account_id, amount",
+        (
+            # Amounts were checked to be whole fen (``_validate_shape``).
+            (seq_of[spec.idempotency_key], number, line.account.pk, line.amount)
+            for spec in specs
+            for number, line in enumerate(spec.lines)
+        ),
+    )
+    cursor.execute("ANALYZE ledger_stage_line")
+
+
+# The first problem of the batch in batch order, as the row-by-row check meets it: per line a
+# foreign account, then a balance below zero where not allowed (running balance in batch
+# order); after an entry's lines, mixed funds.
+_FIRST_PROBLEM_SQL = """
+    WITH line AS (
+        SELECT l.seq, l.line, l.account_id, l.amount, a.name, a.fund_type_id,
+               a.id IS NULL OR a.municipality_id <> %(municipality)s AS foreign_account,
+               NOT a.allow_negative
+                 AND a.balance + SUM(l.amount) OVER (
+                     PARTITION BY l.account_id ORDER BY l.seq, l.line) < 0 AS goes_negative,
+               a.balance + SUM(l.amount) OVER (
+                   PARTITION BY l.account_id ORDER BY l.seq, l.line) AS balance_after
+        FROM ledger_stage_line l
+        LEFT JOIN funds_account a ON a.id = l.account_id
+    )
+    SELECT problem.*, s.idempotency_key FROM (
+        SELECT seq, line, CASE WHEN foreign_account THEN 'foreign_account'
+                               ELSE 'negative_balance' END AS code,
+               account_id, name, amount, balance_after
+        FROM line WHERE foreign_account OR goes_negative
+        UNION ALL
+        SELECT seq, 2147483647, 'mixed_funds', NULL, NULL, NULL, NULL
+        FROM line GROUP BY seq HAVING COUNT(DISTINCT fund_type_id) > 1
+    ) AS problem
+    JOIN ledger_stage_entry s USING (seq)
+    ORDER BY problem.seq, problem.line
+    LIMIT 1
+"""
+
+# The first touched account (by id) that the batch would take below its frozen amount.
+_FROZEN_SQL = """
+    SELECT a.name, a.frozen_amount, -t.total, a.balance + t.total
+    FROM (SELECT account_id, SUM(amount) AS total FROM ledger_stage_line
+          GROUP BY account_id) AS t
+    JOIN funds_account a ON a.id = t.account_id
+    WHERE a.frozen_amount > 0 AND t.total < 0 AND a.balance + t.total < a.frozen_amount
+    ORDER BY a.id
+    LIMIT 1
+"""
+
+# Insert the staged entries in batch order (the unique key decides a race) and note each
+# entry's id on its staged row; the entry's fund is the fund of its accounts.
+_ENTRIES_INSERT_SQL = """
+    WITH new AS (
+        INSERT INTO funds_journalentry (municipality_id, fund_type_id, kind, month,
+            effective_date, memo, actor_id, idempotency_key, input_hash, source_type_id,
+            source_id, source_label, reverses_id, created_at)
+        SELECT %(municipality)s, fund.fund_type_id, s.kind, s.month, s.effective_date, s.memo,
+               %(actor)s, s.idempotency_key, s.input_hash, s.source_type_id, s.source_id,
+               s.source_label, s.reverses_id, %(now)s
+        FROM ledger_stage_entry s
+        JOIN (SELECT l.seq, MIN(a.fund_type_id) AS fund_type_id
+              FROM ledger_stage_line l JOIN funds_account a ON a.id = l.account_id
+              GROUP BY l.seq) AS fund USING (seq)
+        ORDER BY s.seq
+        RETURNING id, idempotency_key
+    )
+    UPDATE ledger_stage_entry s SET entry_id = new.id
+    FROM new WHERE s.idempotency_key = new.idempotency_key
+    RETURNING s.idempotency_key, s.entry_id
+"""
+
+# Every posting with its balance after it (the locked balance plus the running sum in batch
+# order), then each touched account's final balance in one UPDATE.
+_POSTINGS_INSERT_SQL = (
+    """
+    INSERT INTO funds_posting (entry_id, account_id, amount, balance_after, fund_type_id,
+        month, effective_date)
+    SELECT s.entry_id, l.account_id, l.amount,
+           a.balance + SUM(l.amount) OVER (PARTITION BY l.account_id ORDER BY l.seq, l.line),
+           a.fund_type_id, s.month, s.effective_date
+    FROM ledger_stage_line l
+    JOIN ledger_stage_entry s USING (seq)
+    JOIN funds_account a ON a.id = l.account_id
+    ORDER BY l.seq, l.line
+    """,
+    """
+    UPDATE funds_account a SET balance = a.balance + t.total
+    FROM (SELECT account_id, SUM(amount) AS total FROM ledger_stage_line
+          GROUP BY account_id) AS t
+    WHERE a.id = t.account_id
+    """,
+)
+
+
+def _staged_insert_new(
+    *,
+    municipality: Municipality,
+    specs: list[EntrySpec],
+    hashes: dict[str, str],
+    actor: User | None,
+    existing: dict[str, tuple[int, str]],
+) -> dict[str, int]:
+    """``_insert_new`` set-based over the staged batch (PostgreSQL); returns the new entries'
+    ids by key.
+
+    Steps: 1. keep the new entries staged and ``COPY`` their lines; 2. lock the accounts
+    they touch in primary-key order; 3. find the batch's first problem in batch order
+    (``_FIRST_PROBLEM_SQL``: foreign account, balance below zero, mixed funds) and the first
+    account taken below its frozen amount (N 三(四)5), raising the row-by-row path's errors;
+    4. insert the entries in one statement inside a savepoint — when a concurrent post of one
+    of the keys committed first, report it as a replay or conflict and write the rest
+    (``_insert_after_lost_race``); 5. insert the postings and write the final balances.
+    """
+    with connection.cursor() as cursor:
+        _stage_lines(cursor, specs)
+        cursor.execute(
+            """
+            SELECT id FROM funds_account
+            WHERE id IN (SELECT DISTINCT account_id FROM ledger_stage_line)
+            ORDER BY id FOR UPDATE
+            """
+        )
+        cursor.execute(_FIRST_PROBLEM_SQL, {"municipality": municipality.pk})
+        problem = cursor.fetchone()
+        if problem is not None:
+            _raise_staged_problem(municipality, problem)
+        cursor.execute(_FROZEN_SQL)
+        frozen = cursor.fetchone()
+        if frozen is not None:
+            _raise_frozen(*frozen)
+        try:
+            with transaction.atomic():
+                cursor.execute(
+                    _ENTRIES_INSERT_SQL,
+                    {
+                        "municipality": municipality.pk,
+                        "actor": actor.pk if actor is not None and actor.pk else None,
+                        "now": timezone.now(),
+                    },
+                )
+                created = dict(cursor.fetchall())
+        except IntegrityError:
+            won = _existing_entries([spec.idempotency_key for spec in specs])
+            if not won:
+                raise
+            return _insert_after_lost_race(
+                municipality=municipality,
+                specs=specs,
+                hashes=hashes,
+                actor=actor,
+                existing=existing,
+                won=won,
+                insert=_staged_insert_new,
+            )
+        for statement in _POSTINGS_INSERT_SQL:
+            cursor.execute(statement)
+    return created
+
+
+def _raise_staged_problem(municipality: Municipality, problem: tuple) -> None:
+    """Raise the row-by-row path's error for the first problem ``_FIRST_PROBLEM_SQL`` found."""
+    _seq, _line, code, account_id, name, amount, balance_after, key = problem
+    if code == "foreign_account":
+        raise ValidationError(
+            _("Entry %(key)s: account %(account)s is not an account of %(city)s."),
+            code="foreign_account",
+            params={"key": key, "account": account_id, "city": municipality.name},
+        )
+    if code == "negative_balance":
+        raise ValidationError(
+            _(
+                "Entry %(key)s would take “%(account)s” below zero by %(short)s "
+                "(balance %(balance)s, posting %(amount)s); nothing was posted."
+            ),
+            code="negative_balance",
+            params={
+                "key": key,
+                "account": name,
+                "short": -balance_after,
+                "balance": balance_after - amount,
+                "amount": amount,
+            },
+        )
+    raise ValidationError(
+        _(
+            "Entry %(key)s mixes funds; each fund is its own book and no posting may "
+            "move money from one fund to another (N 三(四)1)."
+        ),
+        code="mixed_funds",
+        params={"key": key},
     )
 
 
@@ -757,8 +1102,18 @@ def entries_post_batch(
     """Post many entries at once, all or nothing: one lock of all accounts touched, bulk
     inserts of entries and postings, one UPDATE of the balances. Used by monthly runs and
     imports that move hundreds of thousands of postings. Replays of keys already posted are
-    returned, not posted again; one bad entry refuses the whole batch."""
-    result = _post(municipality=municipality, specs=entries, actor=actor)
+    returned, not posted again; one bad entry refuses the whole batch.
+
+    On PostgreSQL a batch of ``STAGED_BATCH_MIN_ENTRIES`` or more is copied into temporary
+    tables with ``COPY`` and checked and written set-based (``_staged_insert_new``): the same
+    rules and errors as the row-by-row path SQLite and small batches keep, without a Python
+    object per posting."""
+    result = _post(
+        municipality=municipality,
+        specs=entries,
+        actor=actor,
+        staged=connection.vendor == "postgresql" and len(entries) >= STAGED_BATCH_MIN_ENTRIES,
+    )
     if result.created:
         audit_record(
             actor=actor,

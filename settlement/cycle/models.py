@@ -120,6 +120,45 @@ class CycleStep(models.Model):
         ]
 
 
+class CyclePart(models.Model):
+    """One county's part of a step that runs per county (``PARTITIONED_STEPS`` in the
+    services: assessment, remittance), on a Celery worker of its own when a broker is
+    configured. A part is one transaction and idempotent; its step is done when all its parts
+    are."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    step = models.ForeignKey(
+        CycleStep, on_delete=models.PROTECT, related_name="parts", verbose_name=_("step")
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    amount = MoneyField(_("amount"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["step", "county__code"]
+        verbose_name = _("cycle step part")
+        verbose_name_plural = _("cycle step parts")
+        constraints = [
+            models.UniqueConstraint(fields=["step", "county"], name="one_part_per_step_and_county")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step} {self.county}"
+
+
 class RemittanceLine(models.Model):
     """One movement the cycle makes: fixed at the cut-off from the county's pooling model in
     force for the month, posted by the remittance or transfer step."""
@@ -245,6 +284,30 @@ CYCLE_STEP_WORKFLOW = Workflow(
             service="cycle_step_rerun",
             label=_("Run again"),
             verb=_("run again"),
+        ),
+    ],
+)
+
+CYCLE_PART_WORKFLOW = Workflow(
+    CyclePart,
+    [
+        Transition(
+            "finish",
+            (CyclePart.Status.PENDING, CyclePart.Status.FAILED),
+            CyclePart.Status.DONE,
+            capability="settlement.run_cycle",
+            service="cycle_part_run",
+            label=_("done"),
+            verb=_("done"),
+        ),
+        Transition(
+            "fail",
+            (CyclePart.Status.PENDING, CyclePart.Status.FAILED),
+            CyclePart.Status.FAILED,
+            capability="settlement.run_cycle",
+            service="cycle_part_run",
+            label=_("failed"),
+            verb=_("failed"),
         ),
     ],
 )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from pooling.accounts.models import User
 from pooling.core.access import scope_queryset
 from pooling.core.money import month_end, month_has_ended
-from settlement.cycle.models import MonthlyCycle, RemittanceLine
+from settlement.cycle.models import CyclePart, MonthlyCycle, RemittanceLine
 from settlement.cycle.services import step_progress
 
 
@@ -31,11 +31,29 @@ def remittance_lines_for(*, user: User) -> QuerySet[RemittanceLine]:
     )
 
 
+def cycle_parts_by_step(*, cycle: MonthlyCycle) -> dict[int, list[CyclePart]]:
+    """The per-county parts of the cycle's steps, by step id, in county order."""
+    parts: dict[int, list[CyclePart]] = {}
+    for part in (
+        CyclePart.objects.filter(step__cycle=cycle)
+        .select_related("county")
+        .order_by("step__position", "county__code")
+    ):
+        parts.setdefault(part.step_id, []).append(part)
+    return parts
+
+
 def cycle_progress(*, cycle: MonthlyCycle) -> dict:
-    """The state the progress bar shows: each step with status, figures and live progress."""
+    """The state the progress bar shows: each step with status, figures and live progress;
+    a per-county step with each county's part and how many are done."""
     steps = []
+    parts_by_step = cycle_parts_by_step(cycle=cycle)
     for step in cycle.steps.order_by("position"):
         live = step_progress(step)
+        parts = parts_by_step.get(step.pk, [])
+        parts_done = sum(1 for part in parts if part.status == CyclePart.Status.DONE)
+        if parts and step.status != "done":
+            live = {"done": parts_done, "total": len(parts)}
         steps.append(
             {
                 "id": step.pk,
@@ -52,6 +70,20 @@ def cycle_progress(*, cycle: MonthlyCycle) -> dict:
                 "error": step.error,
                 "started_at": step.started_at.isoformat() if step.started_at else None,
                 "finished_at": step.finished_at.isoformat() if step.finished_at else None,
+                "parts_done": parts_done,
+                "parts_total": len(parts),
+                "parts": [
+                    {
+                        "county": part.county.code,
+                        "county_name": part.county.name,
+                        "status": part.status,
+                        "status_label": str(part.get_status_display()),
+                        "count": part.count,
+                        "amount": str(part.amount),
+                        "error": part.error,
+                    }
+                    for part in parts
+                ],
             }
         )
     finished = sum(1 for step in steps if step["status"] == "done")

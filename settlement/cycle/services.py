@@ -22,8 +22,13 @@ Steps, in order (``STEP_ORDER``):
 
 ``cycle_start`` creates the month's cycle and queues its steps (one Celery chain, sent when
 the transaction commits); ``cycle_step_rerun`` queues a failed step again with the steps
-after it. Every step runs in one transaction holding its step row locked (``SKIP LOCKED``): a
-second worker on the same step skips it; a failure rolls the step's ledger work back, records
+after it. The per-county steps (``PARTITIONED_STEPS``: assessment, remittance) run as one
+part per county (``CyclePart``), a Celery group whose parts run on as many workers as there
+are; each part is one transaction and idempotent, the step is done when every part is
+(``cycle_step_join``, the group's join kept in the database, so a killed worker's part is
+simply run again), and the chain goes on from there. The city-wide steps run after. Every
+step runs in one transaction holding its step row locked (``SKIP LOCKED``): a second worker
+on the same step skips it; a failure rolls the step's ledger work back, records
 the error and leaves the step to be run again; a step already done is not run again. Ledger
 entries carry idempotency keys made of cycle, step, account and fund. The statuses of the
 cycle and of its steps change only through their workflows (``settlement.cycle.models``).
@@ -43,7 +48,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from enrollment.contributions.services import assessment_run
+from enrollment.contributions.services import assessment_run_within
 from funds.booking.selectors import collection_batches_ready
 from funds.booking.services import collection_batch_post, retiree_credits_post
 from funds.ledger.models import Account, ClosedMonth, FundType, JournalEntry
@@ -60,9 +65,11 @@ from pooling.rules.selectors import rule_value
 from pooling.structure.models import County, Municipality, PoolingModel
 from pooling.structure.selectors import pooling_model_for
 from settlement.cycle.models import (
+    CYCLE_PART_WORKFLOW,
     CYCLE_STEP_WORKFLOW,
     CYCLE_WORKFLOW,
     STEP_ORDER,
+    CyclePart,
     CycleStep,
     MonthlyCycle,
     RemittanceLine,
@@ -149,6 +156,214 @@ def cycle_start(
 
 
 # --------------------------------------------------------------------------------------------
+# Per-county parts
+# --------------------------------------------------------------------------------------------
+
+PARTITIONED_STEPS = frozenset({StepName.ASSESSMENT, StepName.REMITTANCE})
+
+
+def _step_due(step: CycleStep) -> bool:
+    """Not done, and every earlier step done."""
+    if step.status == CycleStep.Status.DONE:
+        return False
+    return not (
+        step.cycle.steps.filter(position__lt=step.position)
+        .exclude(status=CycleStep.Status.DONE)
+        .exists()
+    )
+
+
+def cycle_parts_prepare(*, step: CycleStep) -> list[CyclePart]:
+    """The step's parts that are still to run, one per county of the municipality, created the
+    first time (the unique constraint decides between two workers); none when the step is not
+    due."""
+    if step.name not in PARTITIONED_STEPS or not _step_due(step):
+        return []
+    counties = County.objects.filter(municipality_id=step.cycle.municipality_id)
+    CyclePart.objects.bulk_create(
+        [CyclePart(step=step, county=county) for county in counties], ignore_conflicts=True
+    )
+    return list(
+        step.parts.exclude(status=CyclePart.Status.DONE)
+        .select_related("county", "step__cycle__municipality")
+        .order_by("county__code")
+    )
+
+
+def cycle_part_run(*, part: CyclePart, actor: User | None) -> CyclePart:
+    """Run one county's part of a step if it is due, in one transaction holding the part row
+    locked (a second worker on the same part waits, then finds it done and does nothing); a
+    part done is not run again. A failure rolls the part's work back and is recorded on the
+    part. Returns the part afterwards."""
+    step = part.step
+    if part.status == CyclePart.Status.DONE or not _step_due(step):
+        return part
+    try:
+        CYCLE_WORKFLOW.transition(step.cycle, "run", actor=actor)
+    except ValidationError:  # another worker completed the cycle meanwhile
+        return part
+    try:
+        validate_month_ended(step.cycle.month)
+        with transaction.atomic():
+            locked = (
+                CyclePart.objects.select_for_update(of=("self",))
+                .filter(pk=part.pk)
+                .exclude(status=CyclePart.Status.DONE)
+                .first()
+            )
+            if locked is not None:
+                count, amount, details = _PART_RUNNERS[step.name](step.cycle, part.county, actor)
+                CYCLE_PART_WORKFLOW.transition(
+                    locked,
+                    "finish",
+                    actor=None,
+                    finished_at=timezone.now(),
+                    count=count,
+                    amount=amount,
+                    details=details,
+                    error="",
+                    attempts=F("attempts") + 1,
+                )
+    except (StepFailed, ValidationError) as error:
+        message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        _mark_part_failed(part, message)
+    except OperationalError as error:
+        _mark_part_failed(part, str(error))
+        raise
+    except Exception as error:
+        logger.exception("Part %s of cycle step %s failed", part.county, step)
+        _mark_part_failed(part, f"{type(error).__name__}: {error}")
+    part.refresh_from_db()
+    return part
+
+
+def _mark_part_failed(part: CyclePart, message: str) -> None:
+    try:
+        CYCLE_PART_WORKFLOW.transition(
+            part,
+            "fail",
+            actor=None,
+            finished_at=timezone.now(),
+            error=message[:4000],
+            attempts=F("attempts") + 1,
+        )
+    except ValidationError:
+        logger.info("Part %s finished elsewhere; its failure here is not recorded", part)
+
+
+def cycle_step_join(*, step: CycleStep, actor: User | None, queue: bool = True) -> bool:
+    """Finish a per-county step once all its parts are done (its figures are their sums), or
+    fail it naming each failed county once no part is still to run. True when this call
+    finished the step; then, with ``queue``, the steps after it are queued once the
+    transaction commits. Every part calls it after its own commit, so the last one to finish
+    sees them all."""
+    step.refresh_from_db()
+    if not _step_due(step):
+        return False
+    started = step.started_at or timezone.now()
+    try:
+        with transaction.atomic():
+            locked = _lock_step(step)
+            if locked is None:
+                return False
+            parts = list(locked.parts.select_related("county").order_by("county__code"))
+            statuses = {part.status for part in parts}
+            if CyclePart.Status.PENDING in statuses or not parts:
+                return False
+            if CyclePart.Status.FAILED in statuses:
+                raise StepFailed(
+                    "; ".join(
+                        f"{part.county.name}: {part.error}"
+                        for part in parts
+                        if part.status == CyclePart.Status.FAILED
+                    )
+                )
+            details: dict = {"parts": len(parts)}
+            for part in parts:
+                for key, value in part.details.items():
+                    details[key] = details.get(key, 0) + value
+            _mark_done(
+                locked,
+                started,
+                sum(part.count for part in parts),
+                sum((part.amount for part in parts), Decimal("0.00")),
+                details,
+            )
+            if queue:
+                following = STEP_ORDER.index(step.name) + 1
+                if following < len(STEP_ORDER):
+                    _queue_steps(step.cycle, actor, start=STEP_ORDER[following])
+    except StepFailed as error:
+        _mark_failed(step, started, str(error))
+        step.refresh_from_db()
+        _refresh_cycle_status(step.cycle)
+        return False
+    step.refresh_from_db()
+    _refresh_cycle_status(step.cycle)
+    return True
+
+
+def _run_parts_here(step: CycleStep, actor: User | None) -> None:
+    """Run the step's remaining parts one after the other in this process (no broker, or a
+    re-run after a worker died); then join them. The assessment's parts run as one statement
+    (``_assessment_parts_at_once``)."""
+    parts = cycle_parts_prepare(step=step)
+    if step.name == StepName.ASSESSMENT and len(parts) > 1:
+        _assessment_parts_at_once(step, parts, actor)
+    else:
+        for part in parts:
+            cycle_part_run(part=part, actor=actor)
+    cycle_step_join(step=step, actor=actor, queue=False)
+
+
+def _assessment_parts_at_once(step: CycleStep, parts: list[CyclePart], actor: User | None) -> None:
+    """In this process, assess every county still pending with one statement and mark their
+    parts done in the same transaction: a statement per county scans the people, bases and
+    employers once per county (N 三(二)1–2). Idempotent like a part: counties already
+    assessed get nothing new. A failure is recorded on each of the parts."""
+    cycle = step.cycle
+    try:
+        CYCLE_WORKFLOW.transition(cycle, "run", actor=actor)
+    except ValidationError:  # another worker completed the cycle meanwhile
+        return
+    try:
+        with transaction.atomic():
+            locked = list(
+                CyclePart.objects.select_for_update(of=("self",))
+                .filter(pk__in=[part.pk for part in parts])
+                .exclude(status=CyclePart.Status.DONE)
+                .order_by("pk")
+            )
+            result = assessment_run_within(
+                municipality=cycle.municipality, month=cycle.month, actor=actor, by_county=True
+            )
+            for part in locked:
+                CYCLE_PART_WORKFLOW.transition(
+                    part,
+                    "finish",
+                    actor=None,
+                    finished_at=timezone.now(),
+                    count=result.created_by_county.get(part.county_id, 0),
+                    amount=Decimal("0.00"),
+                    details={"missing_base": result.missing_base_by_county.get(part.county_id, 0)},
+                    error="",
+                    attempts=F("attempts") + 1,
+                )
+    except (StepFailed, ValidationError) as error:
+        message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        for part in parts:
+            _mark_part_failed(part, message)
+    except OperationalError as error:
+        for part in parts:
+            _mark_part_failed(part, str(error))
+        raise
+    except Exception as error:
+        logger.exception("The assessment of cycle step %s failed", step)
+        for part in parts:
+            _mark_part_failed(part, f"{type(error).__name__}: {error}")
+
+
+# --------------------------------------------------------------------------------------------
 # Running a step
 # --------------------------------------------------------------------------------------------
 
@@ -184,6 +399,17 @@ def cycle_step_run(*, cycle: MonthlyCycle, name: str, actor: User | None) -> Ste
         CYCLE_WORKFLOW.transition(cycle, "run", actor=actor)
     except ValidationError:  # another worker completed the cycle meanwhile
         return _outcome(step)
+    if name in PARTITIONED_STEPS:
+        try:
+            # The per-county parts check it too; refused here, the step fails once, not per county.
+            validate_month_ended(cycle.month)
+        except ValidationError as error:
+            _mark_failed(step, timezone.now(), "; ".join(error.messages))
+            _refresh_cycle_status(cycle)
+        else:
+            _run_parts_here(step, actor)
+        step.refresh_from_db()
+        return _outcome(step)
     started = timezone.now()
     _report(step, 0, 1)
     try:
@@ -214,15 +440,6 @@ def _run_locked(cycle: MonthlyCycle, step: CycleStep, actor: User | None, starte
     fails here with the reason, before any work."""
     validate_month_ended(cycle.month)
     runner = _RUNNERS[step.name]
-    if step.name == StepName.ASSESSMENT:
-        # The assessment service owns its (durable) transaction and is idempotent itself.
-        count, amount, details = runner(cycle, step, actor)
-        with transaction.atomic():
-            locked = _lock_step(step)
-            if locked is None:
-                return False
-            _mark_done(locked, started, count, amount, details)
-        return True
     with transaction.atomic():
         locked = _lock_step(step)
         if locked is None:
@@ -303,6 +520,8 @@ def cycle_step_rerun(*, step: CycleStep, actor: User | None, queue: bool = True)
     """Make a failed step pending again and (unless ``queue=False``: the caller runs it)
     queue it and the steps after it once the transaction commits; a done step stays done."""
     CYCLE_STEP_WORKFLOW.transition(step, "rerun", actor=actor)
+    # Its failed parts run again; the parts done stay done.
+    step.parts.filter(status=CyclePart.Status.FAILED).update(status=CyclePart.Status.PENDING)
     audit_record(
         actor=actor,
         action="cycle.rerun_step",
@@ -322,8 +541,12 @@ def cycle_step_rerun(*, step: CycleStep, actor: User | None, queue: bool = True)
 StepResult = tuple[int, Decimal, dict]
 
 
-def _step_assessment(cycle: MonthlyCycle, step: CycleStep, actor: User | None) -> StepResult:
-    result = assessment_run(municipality=cycle.municipality, month=cycle.month, actor=actor)
+def _part_assessment(cycle: MonthlyCycle, county: County, actor: User | None) -> StepResult:
+    """A county's assessments for the month (N 三(二)1–2); idempotent (a rerun adds
+    nothing)."""
+    result = assessment_run_within(
+        municipality=cycle.municipality, county=county, month=cycle.month, actor=actor
+    )
     return result.created, Decimal("0.00"), {"missing_base": result.missing_base}
 
 
@@ -462,7 +685,7 @@ def _step_cutoff(cycle: MonthlyCycle, step: CycleStep, actor: User | None) -> St
 
 
 def _post_lines(
-    cycle: MonthlyCycle, step: CycleStep, lines: list[RemittanceLine], actor: User | None
+    cycle: MonthlyCycle, step: CycleStep | None, lines: list[RemittanceLine], actor: User | None
 ) -> StepResult:
     """Post each line as one balanced entry (from −amount, to +amount) in its fund."""
     effective = month_end(cycle.month)
@@ -488,7 +711,8 @@ def _post_lines(
     for line, entry_id in zip(lines, result.entry_ids, strict=True):
         line.entry_id = entry_id
     RemittanceLine.objects.bulk_update(lines, ["entry"])
-    _report(step, len(lines), len(lines))
+    if step is not None:
+        _report(step, len(lines), len(lines))
     total = sum((line.amount for line in lines), Decimal("0.00"))
     return len(lines), total, {"entries_created": result.created}
 
@@ -501,13 +725,15 @@ def _memo(line: RemittanceLine) -> str:
     return f"{line.from_account.name} 上解上级支出 → {line.to_account.name} 下级上解收入"
 
 
-def _step_remittance(cycle: MonthlyCycle, step: CycleStep, actor: User | None) -> StepResult:
+def _part_remittance(cycle: MonthlyCycle, county: County, actor: User | None) -> StepResult:
+    """Post a county's remittance lines fixed at the cut-off; the entries' idempotency keys
+    (cycle, stage, account) make a second run a replay."""
     lines = list(
-        cycle.lines.filter(stage=RemittanceLine.Stage.REMITTANCE)
+        cycle.lines.filter(stage=RemittanceLine.Stage.REMITTANCE, county=county)
         .select_related("from_account", "to_account")
         .order_by("pk")
     )
-    return _post_lines(cycle, step, lines, actor)
+    return _post_lines(cycle, None, lines, actor)
 
 
 def _step_fiscal_transfer(cycle: MonthlyCycle, step: CycleStep, actor: User | None) -> StepResult:
@@ -581,12 +807,15 @@ def _step_month_close(cycle: MonthlyCycle, step: CycleStep, actor: User | None) 
 
 
 _RUNNERS: dict[str, Callable[[MonthlyCycle, CycleStep, User | None], StepResult]] = {
-    StepName.ASSESSMENT: _step_assessment,
     StepName.COLLECTIONS_CUTOFF: _step_cutoff,
-    StepName.REMITTANCE: _step_remittance,
     StepName.FISCAL_TRANSFER: _step_fiscal_transfer,
     StepName.ZERO_BALANCE_CHECK: _step_zero_balance,
     StepName.MONTH_CLOSE: _step_month_close,
+}
+
+_PART_RUNNERS: dict[str, Callable[[MonthlyCycle, County, User | None], StepResult]] = {
+    StepName.ASSESSMENT: _part_assessment,
+    StepName.REMITTANCE: _part_remittance,
 }
 
 

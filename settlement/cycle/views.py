@@ -85,7 +85,12 @@ class CycleDetailView(CapabilityRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["progress"] = selectors.cycle_progress(cycle=self.object)
-        context["steps"] = self.object.steps.order_by("position")
+        steps = list(self.object.steps.order_by("position"))
+        parts = selectors.cycle_parts_by_step(cycle=self.object)
+        for step in steps:
+            step.county_parts = parts.get(step.pk, [])
+            step.parts_done = sum(1 for part in step.county_parts if part.status == "done")
+        context["steps"] = steps
         context["lines"] = selectors.remittance_lines_for(user=self.request.user).filter(
             cycle=self.object
         )

@@ -17,14 +17,19 @@ and then **proved** set-based before anything is measured: ``ledger_verify`` (ba
 running balances, balanced entries, one fund per entry), every entry has at least two
 postings, and no posting points at a missing entry or account. ``--checked-load`` loads
 through every trigger instead. Batch posting is always measured through
-``entries_post_batch`` with every check on.
+``entries_post_batch`` with every check on (on PostgreSQL the batch is staged with ``COPY`` and
+checked set-based), commit and its deferred triggers included. ``--json FILE`` writes the
+figures (``postings_per_second`` among them) beside pgledger's published ~10,600 transfers/s
+(two postings per transfer), the reference the issue compares against.
 """
 
 import datetime
+import json
 import random
 import statistics
 import time
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
@@ -34,6 +39,10 @@ from funds.ledger.models import Account, JournalEntry
 from funds.ledger.services import EntrySpec, PostingLine
 from pooling.structure.demo import seed_structure
 from pooling.structure.presets import CITIES
+
+# pgledger's published throughput (transfers/s, each a debit and a credit posting), the
+# reference the batch-posting figure is compared with.
+PGLEDGER_TRANSFERS_PER_SECOND = 10_600
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -51,6 +60,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--chunk", type=int, default=2_000_000, help="postings per loading transaction"
         )
+        parser.add_argument("--json", dest="json_path", type=Path, help="write the figures here")
         parser.add_argument(
             "--checked-load",
             action="store_true",
@@ -65,6 +75,7 @@ class Command(BaseCommand):
         samples: int,
         chunk: int,
         checked_load: bool,
+        json_path: Path | None = None,
         **options,
     ):
         if connection.vendor != "postgresql":
@@ -101,9 +112,13 @@ class Command(BaseCommand):
         if trusted:
             self._prove(municipality)
 
-        self._batch(municipality, batch_entries)
-        self._statement(hot, samples)
-        self._balance(hot, samples)
+        figures = {"postings": built, "load_seconds": round(elapsed, 3)}
+        figures |= self._batch(municipality, batch_entries)
+        figures |= self._statement(hot, samples)
+        figures |= self._balance(hot, samples)
+        if json_path is not None:
+            json_path.write_text(json.dumps(figures, indent=2) + "\n")
+            self.stdout.write(f"Figures written to {json_path}")
 
     @staticmethod
     def _may_load_as_restore() -> bool:
@@ -254,7 +269,7 @@ class Command(BaseCommand):
                 cursor.execute("SET LOCAL session_replication_role = origin")
         return built
 
-    def _batch(self, municipality, batch_entries: int) -> None:
+    def _batch(self, municipality, batch_entries: int) -> dict:
         pairs = [
             (
                 income,
@@ -286,12 +301,23 @@ class Command(BaseCommand):
         result = services.entries_post_batch(municipality=municipality, entries=specs, actor=None)
         elapsed = time.perf_counter() - started
         count = 2 * result.created
+        rate = count / elapsed
+        reference = 2 * PGLEDGER_TRANSFERS_PER_SECOND
         self.stdout.write(
-            f"Batch posting: {count:,} postings in {elapsed:.2f} s = {count / elapsed:,.0f} "
-            "postings/s (entries_post_batch, incl. commit-time triggers)"
+            f"Batch posting: {count:,} postings in {elapsed:.2f} s = {rate:,.0f} "
+            "postings/s (entries_post_batch, incl. commit-time triggers); pgledger publishes "
+            f"~{PGLEDGER_TRANSFERS_PER_SECOND:,} transfers/s = ~{reference:,} postings/s "
+            f"({rate / reference:.2f}×)"
         )
+        return {
+            "batch_postings": count,
+            "batch_seconds": round(elapsed, 3),
+            "postings_per_second": round(rate),
+            "pgledger_transfers_per_second": PGLEDGER_TRANSFERS_PER_SECOND,
+            "pgledger_postings_per_second": reference,
+        }
 
-    def _statement(self, account: Account, samples: int) -> None:
+    def _statement(self, account: Account, samples: int) -> dict:
         bounds = account.postings.order_by("effective_date").values_list(
             "effective_date", flat=True
         )
@@ -311,8 +337,9 @@ class Command(BaseCommand):
             f"Statement page (100 rows, keyset, account with {rows:,} postings): "
             f"p50 {p50:.2f} ms, p95 {p95:.2f} ms"
         )
+        return {"statement_p50_ms": round(p50, 3), "statement_p95_ms": round(p95, 3)}
 
-    def _balance(self, account: Account, samples: int) -> None:
+    def _balance(self, account: Account, samples: int) -> dict:
         timings = []
         for _ in range(samples):
             started = time.perf_counter()
@@ -320,3 +347,4 @@ class Command(BaseCommand):
             timings.append((time.perf_counter() - started) * 1000)
         p50, p95 = _percentiles(timings)
         self.stdout.write(f"Balance read: p50 {p50:.3f} ms, p95 {p95:.3f} ms")
+        return {"balance_p50_ms": round(p50, 3), "balance_p95_ms": round(p95, 3)}

@@ -20,23 +20,39 @@ N insured people, measured in one run against the PostgreSQL floor and a naive l
    zero-balance check and month close steps.
 4. **Floor**: the month's assessment rows spooled to a temporary file, then one ``COPY …
    FROM STDIN`` of them into an UNLOGGED scratch table without indexes (dropped after).
+5. **Durable floor**: every row the cycle wrote (``DURABLE_TABLES``: assessments, collection
+   rows and allocations, personal-account movements, journal entries and postings, remittance
+   lines, the cycle's own rows and its audit events; the rows whose id is above the table's
+   highest id before the cycle), spooled, then ``COPY``-ed in one transaction into logged
+   copies of their tables (the same columns, so the same widths) with their primary keys,
+   commit included: the cost of recording the month's facts durably.
 
 The people tables are vacuumed after generation and a ``CHECKPOINT`` precedes each timed
 phase (naive loop, cycle, floor), so no phase pays for the writes of the one before.
+
+``--workers W`` (W > 1, with ``CELERY_BROKER_URL``) starts a Celery worker with W processes for
+the run and sends the per-county steps (assessment, remittance) to it as groups of one part
+per county; the other steps run in this process. ``peak_rss_mb`` is this process's peak,
+``worker_peak_rss_mb`` the largest worker process's.
 
 Every run assesses and closes the month after the last one closed, so re-runs need no
 cleanup: the ledger is append-only by design. Peak memory is this process's maximum RSS.
 """
 
+import contextlib
 import datetime
 import io
 import json
 import os
 import resource
+import signal
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 
+from celery import group
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
@@ -50,21 +66,43 @@ from enrollment.people.models import EMPLOYER_SCOPES, EnrollmentEpisode
 from enrollment.people.validators import CREDIT_CODE_ALPHABET
 from enrollment.personal_accounts.models import PersonalAccountMovement
 from funds.booking.services import collection_batch_post, retiree_credits_post
-from funds.ledger.models import ClosedMonth
+from funds.ledger.models import ClosedMonth, JournalEntry, Posting
 from funds.ledger.services import accounts_open_for_municipality
-from pooling.accounts.models import Role, User
+from pooling.accounts.models import AuditEvent, Role, User
+from pooling.celery import app as celery_app
 from pooling.core.money import month_end, next_month
 from pooling.structure.demo import seed_structure
 from pooling.structure.models import County, Municipality, PoolingModel
 from pooling.structure.presets import CityPreset, UnitPreset
-from settlement.cycle.models import MonthlyCycle, StepName
-from settlement.cycle.services import cycle_start, cycle_step_run
+from settlement.cycle.models import CycleStep, MonthlyCycle, RemittanceLine, StepName
+from settlement.cycle.services import (
+    PARTITIONED_STEPS,
+    cycle_parts_prepare,
+    cycle_start,
+    cycle_step_run,
+)
+from settlement.cycle.tasks import cycle_part_task
 
 SLUG = "benchmark"
 CITY_CODE = "379900"
 FIRST_MONTH = datetime.date(2026, 1, 1)
 PEOPLE_PER_EMPLOYER = 20
 COPY_CHUNK = 1 << 20
+
+# Every table the month's cycle writes rows to; the durable floor copies those rows.
+DURABLE_TABLES = (
+    Assessment,
+    CollectionBatch,
+    CollectionRow,
+    CollectionAllocation,
+    PersonalAccountMovement,
+    JournalEntry,
+    Posting,
+    MonthlyCycle,
+    CycleStep,
+    RemittanceLine,
+    AuditEvent,
+)
 
 _CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 _RESIDENT_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -247,6 +285,10 @@ class Figures:
     assessed: int = 0
     floor_rows: int = 0
     floor_seconds: float = 0.0
+    durable_floor_rows: dict[str, int] = field(default_factory=dict)
+    durable_floor_seconds: float = 0.0
+    workers: int = 1
+    worker_peak_rss_mb: float | None = None
     naive_sample: int = 0
     naive_rows_saved: int = 0
     naive_seconds_sample: float = 0.0
@@ -270,6 +312,7 @@ class Figures:
 
         return {
             "insured": self.insured,
+            "workers": self.workers,
             "counties": self.counties,
             "month": self.month,
             "completed": self.completed,
@@ -279,12 +322,20 @@ class Figures:
             "floor_rows": self.floor_rows,
             "floor_seconds": round(self.floor_seconds, 3),
             "cycle_to_floor": ratio(self.cycle_seconds, self.floor_seconds),
+            "durable_floor_rows": sum(self.durable_floor_rows.values()),
+            "durable_floor_tables": self.durable_floor_rows,
+            "durable_floor_seconds": round(self.durable_floor_seconds, 3),
+            "cycle_to_durable_floor": ratio(self.cycle_seconds, self.durable_floor_seconds),
             "naive_sample": self.naive_sample,
             "naive_rows_saved": self.naive_rows_saved,
             "naive_seconds_sample": round(self.naive_seconds_sample, 3),
             "naive_seconds_extrapolated": round(self.naive_seconds_extrapolated, 3),
             "speedup_over_naive": ratio(self.naive_seconds_extrapolated, self.cycle_seconds),
             "peak_rss_mb": round(_peak_rss_mb(), 1),
+            # With --workers W > 1: the largest worker process's peak (None in process).
+            "worker_peak_rss_mb": (
+                round(self.worker_peak_rss_mb, 1) if self.worker_peak_rss_mb else None
+            ),
             "steps": [
                 {
                     **asdict(step),
@@ -327,20 +378,39 @@ class Command(BaseCommand):
         parser.add_argument("--counties", type=int, default=12)
         parser.add_argument("--json", dest="json_path", help="also write the figures here")
         parser.add_argument("--naive-sample", type=int, default=2000)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="1: the cycle in this process; W > 1: its per-county parts on a Celery worker "
+            "with W processes started for the run (needs CELERY_BROKER_URL)",
+        )
 
-    def handle(self, *args, insured, counties, json_path, naive_sample, **options) -> None:
+    def handle(
+        self, *args, insured, counties, json_path, naive_sample, workers=1, **options
+    ) -> None:
         if connection.vendor != "postgresql":
             raise CommandError(
                 "benchmark_cycle measures PostgreSQL (COPY, set-based SQL); set DATABASE_URL "
                 "to a PostgreSQL database made for benchmarking. SQLite is not supported."
             )
-        if insured < 1 or not 1 <= counties <= 99 or naive_sample < 0:
-            raise CommandError("--insured ≥ 1, 1 ≤ --counties ≤ 99, --naive-sample ≥ 0.")
+        if insured < 1 or not 1 <= counties <= 99 or naive_sample < 0 or workers < 1:
+            raise CommandError(
+                "--insured ≥ 1, 1 ≤ --counties ≤ 99, --naive-sample ≥ 0, --workers ≥ 1."
+            )
+        if workers > 1 and not settings.CELERY_BROKER_URL:
+            raise CommandError(
+                f"--workers {workers} runs the per-county parts on Celery workers: set "
+                "CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0)."
+            )
+        self.workers = workers
         municipality = seed_structure(_preset(counties), log=lambda message: None)
         accounts_open_for_municipality(municipality=municipality, actor=None)
         clerk = User.objects.get(municipality=municipality, role=Role.AGENCY_CLERK)
         month = self._month(municipality)
-        figures = Figures(insured=insured, counties=counties, month=f"{month:%Y-%m}")
+        figures = Figures(
+            insured=insured, counties=counties, month=f"{month:%Y-%m}", workers=workers
+        )
 
         started = time.perf_counter()
         added = self._population(municipality, insured, counties, month)
@@ -353,9 +423,18 @@ class Command(BaseCommand):
             self._settle()
             self._naive(municipality, month, min(naive_sample, insured), clerk, figures)
         self._settle()
-        self._cycle(municipality, month, clerk, figures)
+        marks = self._marks()
+        with contextlib.ExitStack() as stack:
+            if workers > 1:
+                stack.enter_context(self._worker_pool(workers))
+            self._cycle(municipality, month, clerk, figures)
+        if workers > 1:
+            figures.worker_peak_rss_mb = (
+                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            )
         self._settle()
         self._floor(municipality, month, figures)
+        self._durable_floor(marks, figures)
         self._print(figures)
         if json_path:
             with open(json_path, "w", encoding="utf-8") as handle:
@@ -661,7 +740,61 @@ class Command(BaseCommand):
         self._say(f"  {name:<28} {seconds:8.2f} s  {rows:>10,} rows  peak {_peak_rss_mb():,.0f} MB")
         return result
 
+    @contextlib.contextmanager
+    def _worker_pool(self, processes: int):
+        """A ``celery worker`` with ``processes`` prefork processes for the cycle, ready before
+        anything is timed, stopped (warm shutdown) after it."""
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "pooling",
+                "worker",
+                "-P",
+                "prefork",
+                "-c",
+                str(processes),
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "warning",
+            ],
+            cwd=settings.BASE_DIR,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while not celery_app.control.ping(timeout=1.0):
+                if time.monotonic() > deadline or worker.poll() is not None:
+                    raise CommandError("The Celery worker did not start; see its output above.")
+            self._say(f"Celery worker ready: {processes} processes")
+            yield worker
+        finally:
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGTERM)
+                worker.wait(timeout=120)
+
+    def _on_workers(self, cycle: MonthlyCycle, name: str, clerk: User):
+        """Send the step's per-county parts to the workers as a group and wait until the last
+        one has joined the step (the chain is not continued: the benchmark runs the steps)."""
+        step = cycle.steps.get(name=name)
+        parts = cycle_parts_prepare(step=step)
+        group(cycle_part_task.si(part.pk, clerk.pk, False) for part in parts).apply_async()
+        while True:
+            step.refresh_from_db()
+            if step.status != CycleStep.Status.PENDING:
+                return step
+            time.sleep(0.05)
+
     def _run_step(self, cycle: MonthlyCycle, name: str, clerk: User):
+        if self.workers > 1 and name in PARTITIONED_STEPS:
+            step = self._on_workers(cycle, name, clerk)
+            if step.status != CycleStep.Status.DONE:
+                raise CommandError(f"Step {name} ended {step.status}: {step.error}")
+            return step, step.count
         outcome = cycle_step_run(cycle=cycle, name=name, actor=clerk)
         if outcome.status != "done":
             raise CommandError(f"Step {name} ended {outcome.status}: {outcome.error}")
@@ -758,6 +891,57 @@ class Command(BaseCommand):
             cursor.execute("DROP TABLE benchmark_cycle_floor")
         self._say(f"Floor: COPY of {figures.floor_rows:,} rows in {figures.floor_seconds:.2f} s")
 
+    @staticmethod
+    def _marks() -> dict[str, int]:
+        """Each of ``DURABLE_TABLES``' highest id before the cycle: the cycle's rows are those
+        above it."""
+        with connection.cursor() as cursor:
+            marks = {}
+            for model in DURABLE_TABLES:
+                table = model._meta.db_table
+                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+                marks[table] = cursor.fetchone()[0]
+        return marks
+
+    def _durable_floor(self, marks: dict[str, int], figures: Figures) -> None:
+        """COPY every row the cycle wrote (the rows above ``marks``) into logged copies of
+        their tables with their primary keys, in one transaction with its commit: what
+        PostgreSQL needs at least to record the month's facts durably (the same rows, the
+        same widths; no secondary index, trigger or check)."""
+        with contextlib.ExitStack() as stack:
+            stack.callback(self._drop_durable_copies, marks)
+            spools = {}
+            with connection.cursor() as cursor:
+                for table, mark in marks.items():
+                    spool = spools[table] = stack.enter_context(tempfile.TemporaryFile())
+                    cursor.copy_expert(
+                        f"COPY (SELECT * FROM {table} WHERE id > {int(mark)}) TO STDOUT", spool
+                    )
+                    spool.seek(0)
+                    scratch = f"benchmark_durable_{table}"
+                    cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+                    cursor.execute(f"CREATE TABLE {scratch} (LIKE {table}, PRIMARY KEY (id))")
+            self._settle()
+            started = time.perf_counter()
+            with transaction.atomic(), connection.cursor() as cursor:
+                for table, spool in spools.items():
+                    cursor.copy_expert(
+                        f"COPY benchmark_durable_{table} FROM STDIN", spool, COPY_CHUNK
+                    )
+                    figures.durable_floor_rows[table] = cursor.rowcount
+            figures.durable_floor_seconds = time.perf_counter() - started
+        total = sum(figures.durable_floor_rows.values())
+        self._say(
+            f"Durable floor: COPY of {total:,} rows into {len(marks)} logged tables with "
+            f"primary keys, committed, in {figures.durable_floor_seconds:.2f} s"
+        )
+
+    @staticmethod
+    def _drop_durable_copies(marks: dict[str, int]) -> None:
+        with connection.cursor() as cursor:
+            for table in marks:
+                cursor.execute(f"DROP TABLE IF EXISTS benchmark_durable_{table}")
+
     # Report -----------------------------------------------------------------------------
 
     def _print(self, figures: Figures) -> None:
@@ -807,6 +991,12 @@ class Command(BaseCommand):
             )
         )
         self._say(row("floor: COPY into UNLOGGED", floor, figures.floor_rows, None))
+        durable = figures.durable_floor_seconds
+        durable_rows = sum(figures.durable_floor_rows.values())
+        self._say(
+            row("durable floor: logged COPY", durable, durable_rows, None)
+            + (f"  cycle = {figures.cycle_seconds / durable:.2f}× this" if durable else "")
+        )
         self._say(
             row(
                 f"naive save() ×{figures.naive_sample} → N",

@@ -2,6 +2,7 @@
 broken ledger."""
 
 import io
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -78,3 +79,15 @@ def test_a_load_the_triggers_would_have_refused_is_not_measured(monkeypatch):
 
     with pytest.raises(CommandError, match="does not verify.*nothing was measured"):
         _run(postings=200, chunk=200)
+
+
+def test_json_writes_postings_per_second(tmp_path):
+    path = tmp_path / "ledger.json"
+
+    _run(postings=200, chunk=200, json_path=path)
+
+    figures = json.loads(path.read_text())
+    assert figures["batch_postings"] == 40
+    assert figures["postings_per_second"] > 0
+    assert figures["pgledger_transfers_per_second"] == 10_600
+    assert {"statement_p50_ms", "balance_p95_ms", "postings"} <= figures.keys()

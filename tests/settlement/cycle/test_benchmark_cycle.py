@@ -6,11 +6,12 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Count
 
 from enrollment.collection_files.models import CollectionBatch
 from enrollment.contributions.models import Assessment
 from enrollment.people.models import InsuredPerson
-from funds.ledger.models import Account, ClosedMonth
+from funds.ledger.models import Account, ClosedMonth, Posting
 from funds.ledger.selectors import ledger_verify
 from settlement.cycle.models import MonthlyCycle
 
@@ -33,8 +34,10 @@ def test_benchmark_cycle_runs_the_whole_month_and_writes_its_figures(tmp_path):
     figures = json.loads(path.read_text())
     for key in (
         "insured",
+        "workers",
         "cycle_seconds",
         "floor_seconds",
+        "durable_floor_seconds",
         "naive_seconds_extrapolated",
         "peak_rss_mb",
         "steps",
@@ -45,6 +48,17 @@ def test_benchmark_cycle_runs_the_whole_month_and_writes_its_figures(tmp_path):
     assert figures["assessed"] == 300
     assert figures["floor_rows"] == 300
     assert figures["cycle_seconds"] > 0 and figures["floor_seconds"] > 0
+    # The durable floor copies every row the cycle wrote, the ledger's included.
+    tables = figures["durable_floor_tables"]
+    assert tables["enrollment_assessment"] == 300
+    assert (
+        tables["funds_posting"]
+        == Posting.objects.filter(entry__municipality__slug="benchmark").count()
+    )
+    assert tables["enrollment_collectionallocation"] > 0
+    assert figures["durable_floor_rows"] == sum(tables.values())
+    assert figures["durable_floor_seconds"] > 0
+    assert figures["workers"] == 1
     assert figures["naive_seconds_extrapolated"] > 0
     # The naive loop does the cycle's per-person work: assessment, row, allocation, movement.
     assert figures["naive_rows_saved"] > 3 * figures["naive_sample"]
@@ -66,6 +80,15 @@ def test_benchmark_cycle_runs_the_whole_month_and_writes_its_figures(tmp_path):
 
     cycle = MonthlyCycle.objects.get(municipality__slug="benchmark")
     assert cycle.status == MonthlyCycle.Status.COMPLETED
+    # In process the assessment's county parts ran as one statement, each with its own count.
+    assessment = cycle.steps.get(name="assessment")
+    assert assessment.count == 300
+    assert {part.county_id: part.count for part in assessment.parts.all()} == dict(
+        Assessment.objects.filter(municipality=cycle.municipality)
+        .values_list("county_id")
+        .annotate(rows=Count("id"))
+        .order_by()
+    )
     assert ClosedMonth.objects.filter(municipality=cycle.municipality, month=cycle.month).exists()
     assert InsuredPerson.objects.filter(municipality=cycle.municipality).count() == 300
     # The naive loop's rows were removed; the cycle assessed everybody once, and the
@@ -78,6 +101,8 @@ def test_benchmark_cycle_runs_the_whole_month_and_writes_its_figures(tmp_path):
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass('benchmark_cycle_floor')")
         assert cursor.fetchone()[0] is None
+        cursor.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'benchmark_durable%'")
+        assert cursor.fetchone()[0] == 0
 
 
 def test_a_second_run_closes_the_next_month_with_the_same_people(tmp_path):
@@ -103,3 +128,10 @@ def test_benchmark_cycle_refuses_sqlite(monkeypatch):
 
     with pytest.raises(CommandError, match="PostgreSQL"):
         call_command("benchmark_cycle", insured=10, stdout=io.StringIO())
+
+
+def test_benchmark_cycle_on_workers_needs_a_broker(settings):
+    settings.CELERY_BROKER_URL = ""
+
+    with pytest.raises(CommandError, match="CELERY_BROKER_URL"):
+        call_command("benchmark_cycle", insured=10, workers=2, stdout=io.StringIO())
