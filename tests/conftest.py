@@ -31,6 +31,28 @@ def _worker_redis_url(url: str, worker: int) -> str:
     return f"{base}/{int(number or 0) + 2 * worker}"
 
 
+def _flush_as_replica() -> None:
+    """Let the transactional tests' reset TRUNCATE the ledger: funds migration 0011 refuses
+    TRUNCATE of entries, postings, closed months and audit events by a trigger, and ordinary
+    triggers do not fire under ``session_replication_role = replica``, which only a superuser
+    (the test database's owner here, never the application role) may set. The reset runs its
+    statements in one transaction, so ``SET LOCAL`` ends with it."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+    if getattr(original, "as_replica", False):
+        return
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        return ["SET LOCAL session_replication_role = replica", *statements] if statements else []
+
+    sql_flush.as_replica = True
+    DatabaseOperations.sql_flush = sql_flush
+
+
 def pytest_configure(config):
     """Hash test passwords quickly; the production hasher would spend seconds per persona.
     Under pytest-xdist each worker gets its own Redis databases (its test database is its own
@@ -47,6 +69,7 @@ def pytest_configure(config):
         os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/2"), worker
     )
 
+    _flush_as_replica()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests run without collectstatic; production serves the hashed manifest (README).
     settings.STORAGES = {
