@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "axes",
     "pooling",
     "enrollment",
     "funds",
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: answers a login that django-axes locked (pooling.accounts.login_throttle).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pooling.urls"
@@ -118,10 +121,33 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Failed-login throttle (pooling.login_throttle): this many failures per window lock the pair
-# of username and client address until the window passes.
+# Failed-login throttle of every authentication path (page, /admin/login/, /api/auth/token/):
+# django-axes hooks authenticate() (pooling.accounts.login_throttle). This many failures per
+# window lock the pair of username and client address until the window passes.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+# Behind the HTTPS proxy: the request header (Django META name, e.g. HTTP_X_FORWARDED_FOR or
+# HTTP_X_REAL_IP) in which the trusted proxy reports the client's address, and how many
+# trusted proxies append to it. Empty: REMOTE_ADDR.
+LOGIN_CLIENT_IP_HEADER = env_str("LOGIN_CLIENT_IP_HEADER", default="")
+LOGIN_TRUSTED_PROXY_COUNT = env_int("LOGIN_TRUSTED_PROXY_COUNT", default=1)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = "pooling.accounts.login_throttle.failure_limit"
+AXES_COOLOFF_TIME = "pooling.accounts.login_throttle.cool_off"
+AXES_CLIENT_IP_CALLABLE = "pooling.accounts.login_throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "pooling.accounts.login_throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Failed attempts are kept (the platform operator unlocks with `manage.py axes_reset_username`);
+# successful logins are not logged twice (the session is the record).
+AXES_DISABLE_ACCESS_LOG = True
+# Every ModelAdmin is scoped to a municipality (pooling.core.admin); axes' own admin is not.
+AXES_ENABLE_ADMIN = False
+# No start-up banner on every command; lockouts are still logged.
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -6,9 +6,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from pooling.accounts import views as accounts_views
+from pooling.accounts.api import obtain_auth_token
+from pooling.accounts.forms import ThrottledAdminAuthenticationForm
 from settlement.dashboard import views as dashboard_views
 
 api_patterns = [
@@ -28,6 +29,9 @@ MOVED_PAGES = [
     ("funds/benefits/", "/settlement/benefits/"),
     ("funds/deficits/", "/settlement/deficits/"),
 ]
+
+# The admin's login counts failures with every other login (pooling.accounts.login_throttle).
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("", dashboard_views.HomeView.as_view(), name="home"),

@@ -191,7 +191,7 @@ def api_for():
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """The login throttle lives in the cache; every test starts with it empty."""
+    """Every test starts with an empty cache."""
     from django.core.cache import cache
 
     cache.clear()

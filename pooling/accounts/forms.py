@@ -1,29 +1,30 @@
-"""The login form, with the throttle of repeated failures."""
+"""The login forms of the page and of ``/admin/``: django-axes counts their failures
+(``pooling.accounts.login_throttle``); a locked attempt shows the lockout message."""
 
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
 from pooling.accounts import login_throttle
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """The login form, refusing further attempts after too many failures."""
+class _LockoutMessage:
+    """Replace "wrong password" by the lockout message when django-axes refused the attempt."""
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "locked": _("Too many failed logins. Wait 15 minutes and try again."),
-    }
+    request = None
 
     def clean(self):
-        username = self.data.get("username", "")
-        address = login_throttle.client_address(self.request)
-        if login_throttle.is_locked(username, address):
-            raise ValidationError(self.error_messages["locked"], code="locked")
         try:
-            cleaned = super().clean()
+            return super().clean()
         except ValidationError:
-            login_throttle.record_failure(username, address)
+            if getattr(self.request, "axes_locked_out", False):
+                raise ValidationError(login_throttle.locked_message(), code="locked") from None
             raise
-        login_throttle.clear(username, address)
-        return cleaned
+
+
+class ThrottledAuthenticationForm(_LockoutMessage, AuthenticationForm):
+    """The login page's form."""
+
+
+class ThrottledAdminAuthenticationForm(_LockoutMessage, AdminAuthenticationForm):
+    """``/admin/login/``'s form."""
