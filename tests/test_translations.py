@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from enrollment.residents.services import ENROLLMENT_FILE_COLUMNS
 from pooling.accounts.models import User
 from settlement.benefits.claims.services import CLAIM_COLUMNS
 
@@ -45,8 +46,9 @@ ENGLISH_WORD = re.compile(r"\b[A-Za-z][a-z]{2,}\b")
 NAMES = {"Word", "chinesecalendar", "min", "year", "month", "wage", "payroll", "amount", "visits"}
 NAMES |= {"fund"}
 # The national settlement interface's field names (begndate, certno, referral …): claims'
-# forms and import help show them so an institution's file maps one to one (DOMAIN §15).
-NAMES |= set(CLAIM_COLUMNS)
+# forms and import help show them so an institution's file maps one to one (DOMAIN §15);
+# likewise the resident enrollment file's column names (category, payer …).
+NAMES |= set(CLAIM_COLUMNS) | set(ENROLLMENT_FILE_COLUMNS.values())
 FILE_NAME = re.compile(r"\S+\.(?:csv|xlsx|pdf|ofd)\b", re.IGNORECASE)
 SKIPPED_TAGS = {"script", "style", "code"}
 VOID_TAGS = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enrollment.residents.models import AssistedGroup, Payer, ResidentCategory
-from pooling.core.forms import DateInput
+from pooling.core.forms import BusinessDateField, DateInput, UploadFileField
 
 YEAR_FIELD = {"min_value": 2000, "max_value": 2100}
 
@@ -19,7 +19,7 @@ class ResidentEnrollForm(forms.Form):
         label=_("Assisted group"), choices=AssistedGroup.choices, initial=AssistedGroup.NONE
     )
     payer = forms.ChoiceField(label=_("Payer"), choices=Payer.choices, initial=Payer.SELF)
-    enrolled_on = forms.DateField(label=_("Enrolled on"), widget=DateInput())
+    enrolled_on = BusinessDateField(label=_("Enrolled on"), widget=DateInput())
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,7 +35,7 @@ class ResidentEnrollForm(forms.Form):
 
 
 class ResidentImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or XLSX file"))
+    file = UploadFileField(label=_("CSV or XLSX file"))
     import_valid_rows = forms.BooleanField(
         label=_("Import the valid rows even if some rows have errors"), required=False
     )

@@ -9,6 +9,7 @@ from enrollment.residents.models import (
     ResidentCategory,
     ResidentEnrollment,
 )
+from pooling.core.serializers import BusinessDateField, UploadFileField
 
 
 class ResidentEnrollmentSerializer(serializers.ModelSerializer):
@@ -52,7 +53,7 @@ class ResidentEnrollInputSerializer(serializers.Serializer):
         choices=AssistedGroup.choices, default=AssistedGroup.NONE
     )
     payer = serializers.ChoiceField(choices=Payer.choices, default=Payer.SELF)
-    enrolled_on = serializers.DateField()
+    enrolled_on = BusinessDateField()
 
 
 class BenefitYearSerializer(serializers.Serializer):
@@ -60,7 +61,7 @@ class BenefitYearSerializer(serializers.Serializer):
 
 
 class ResidentImportSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = UploadFileField()
     import_valid_rows = serializers.BooleanField(default=False)
 
 

@@ -3,11 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pooling.core.forms import DateInput
+from pooling.core.forms import BusinessDateField, DateInput
 
 
 class InterestComputeForm(forms.Form):
-    settlement_date = forms.DateField(
+    settlement_date = BusinessDateField(
         label=_("Settlement date"),
         help_text=_("The 20th of March, June, September or December."),
         widget=DateInput(),

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from funds.interest.models import InterestSettlement
+from pooling.core.serializers import BusinessDateField
 
 
 class InterestSettlementSerializer(serializers.ModelSerializer):
@@ -41,7 +42,7 @@ class InterestSettlementSerializer(serializers.ModelSerializer):
 
 
 class InterestComputeInputSerializer(serializers.Serializer):
-    settlement_date = serializers.DateField()
+    settlement_date = BusinessDateField()
 
 
 class InterestConfirmInputSerializer(serializers.Serializer):

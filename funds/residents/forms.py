@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enrollment.residents.models import Payer
-from pooling.core.forms import DateInput
+from pooling.core.forms import BusinessDateField, DateInput, UploadFileField
 
 
 class SubsidyRequestForm(forms.Form):
@@ -14,7 +14,7 @@ class SubsidyRequestForm(forms.Form):
 
 class SubsidyReceiveForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount"), max_digits=18, decimal_places=2, min_value=0)
-    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    received_on = BusinessDateField(label=_("Received on"), widget=DateInput())
     reference = forms.CharField(label=_("Voucher reference"), max_length=60)
 
 
@@ -24,7 +24,7 @@ class AssistedCollectForm(forms.Form):
     payer = forms.ChoiceField(
         label=_("Payer"), choices=[c for c in Payer.choices if c[0] != Payer.SELF]
     )
-    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    received_on = BusinessDateField(label=_("Received on"), widget=DateInput())
 
     def __init__(self, *args, counties, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,8 +32,8 @@ class AssistedCollectForm(forms.Form):
 
 
 class CollectionImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or XLSX file"))
-    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    file = UploadFileField(label=_("CSV or XLSX file"))
+    received_on = BusinessDateField(label=_("Received on"), widget=DateInput())
     import_valid_rows = forms.BooleanField(
         label=_("Import the valid rows even if some rows have errors"), required=False
     )

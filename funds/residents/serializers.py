@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from enrollment.residents.models import Payer
 from funds.residents.models import ResidentSubsidy, SubsidyReceipt
+from pooling.core.serializers import BusinessDateField, UploadFileField
 from pooling.structure.models import County
 
 
@@ -40,7 +41,7 @@ class SubsidyRequestSerializer(serializers.Serializer):
 
 class SubsidyReceiveSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=0)
-    received_on = serializers.DateField()
+    received_on = BusinessDateField()
     reference = serializers.CharField(max_length=60)
 
 
@@ -48,10 +49,10 @@ class AssistedCollectSerializer(serializers.Serializer):
     county = serializers.PrimaryKeyRelatedField(queryset=County.objects.none())
     benefit_year = serializers.IntegerField(min_value=2000, max_value=2100)
     payer = serializers.ChoiceField(choices=Payer.choices)
-    received_on = serializers.DateField()
+    received_on = BusinessDateField()
 
 
 class CollectionImportSerializer(serializers.Serializer):
-    file = serializers.FileField()
-    received_on = serializers.DateField()
+    file = UploadFileField()
+    received_on = BusinessDateField()
     import_valid_rows = serializers.BooleanField(default=False)

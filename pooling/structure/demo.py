@@ -206,9 +206,9 @@ def _pooling_models_seed(preset: CityPreset, municipality: Municipality, approve
 
 
 def _seed_note(source: str) -> str:
-    """The note of a seeded version: its source, a demo default named in both languages
-    (notes are data, shown as written)."""
-    return f"演示默认值 ({DEMO_DEFAULT})" if source == DEMO_DEFAULT else source
+    """The note of a seeded version: its source, or 演示默认值 for a demo default (notes are
+    data, shown as written to every reader; the rule catalogue names it in either language)."""
+    return "演示默认值" if source == DEMO_DEFAULT else source
 
 
 def _rules_seed(preset: CityPreset, municipality: Municipality, approver: User) -> None:

@@ -75,6 +75,7 @@ STEP_DETAIL_LABELS = {
     "retiree_credits_pending": _("retiree credits pending"),
     "collection_batches_posted": _("collection files posted"),
     "entries_created": _("ledger entries created"),
+    "parts": _("counties run as parts"),
 }
 
 

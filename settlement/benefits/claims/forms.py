@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enrollment.people.models import InsuredPerson
-from pooling.core.forms import DateInput, MonthField
+from pooling.core.forms import BusinessDateField, DateInput, MonthField, UploadFileField
 from settlement.benefits.standards.models import MedicalType, Referral
 from settlement.institutions.models import DesignatedInstitution
 
@@ -24,7 +24,7 @@ class ClaimForm(forms.Form):
     referral = forms.ChoiceField(
         label=_("Referral"), choices=Referral.choices, initial=Referral.IN_CITY
     )
-    begndate = forms.DateField(
+    begndate = BusinessDateField(
         label=_("Admission or visit date (begndate)"),
         widget=DateInput(),
     )
@@ -55,7 +55,7 @@ class ClaimForm(forms.Form):
 
 
 class ClaimImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadFileField(
         label=_("File"),
         help_text=_(
             "CSV or XLSX with the national column names: setl_id, certno, fixmedins_code, "

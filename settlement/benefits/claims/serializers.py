@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from pooling.core.serializers import UploadFileField
 from settlement.benefits.claims.models import Claim
 from settlement.benefits.standards.models import MedicalType, Referral
 from settlement.institutions.models import DesignatedInstitution
@@ -73,7 +74,7 @@ class ClaimInputSerializer(serializers.Serializer):
 
 
 class ClaimImportSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    file = UploadFileField()
     import_valid_rows = serializers.BooleanField(default=False)
 
 

@@ -69,7 +69,7 @@ def test_no_rule_of_one_city_is_seeded_into_another():
 def test_a_value_no_document_gives_is_marked_demo_default_in_the_seeded_note():
     jinan = seed_structure(CITIES["jinan"], log=lambda message: None)
     rule = PolicyRule.objects.get(municipality=jinan, key="major_medical_premium")
-    assert rule.note == "演示默认值 (demo default)"
+    assert rule.note == "演示默认值"
     assert RULES["major_medical_premium"].source_for("jinan") == DEMO_DEFAULT
     assert RULES["critical_illness_premium"].source_for("jining") == "N 三(二)2"
 
