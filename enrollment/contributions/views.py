@@ -2,12 +2,10 @@
 contribution rules in force, the monthly assessments and the top-up calculator. Thin: they
 read with the selectors and write with the services."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -27,7 +25,12 @@ from enrollment.people.selectors import employers_for, people_for
 from pooling.core.api import user_municipality
 from pooling.core.exports import csv_response
 from pooling.core.money import month_start
-from pooling.core.views import CapabilityRequiredMixin, ServiceFormView, add_service_errors
+from pooling.core.views import (
+    CapabilityRequiredMixin,
+    ImportFormView,
+    ServiceFormView,
+    add_service_errors,
+)
 
 VIEW = "enrollment.view_enrollment"
 CHANGE = "enrollment.change_enrollment"
@@ -90,23 +93,20 @@ class BaseListView(CapabilityRequiredMixin, FilterView):
         return selectors.bases_for(user=self.request.user)
 
 
-class BaseUploadView(ServiceFormView):
+class BaseUploadView(ImportFormView):
     """Upload wages or payrolls; a file with errors shows the row-by-row report and writes
     nothing unless the user ticks “import the valid rows”."""
 
     capability = write_capability = CHANGE
     template_name = "enrollment/contributions/base_upload.html"
     heading = gettext_lazy("Upload wages or payrolls")
-    multipart = True
     cancel_url_name = "enrollment:base_list"
-    report = None
 
     def get_form(self, data=None, files=None):
         return BaseUploadForm(data, files)
 
-    def perform(self, form):
-        upload = form.cleaned_data["file"]
-        self.report = services.contribution_base_import(
+    def import_file(self, upload, form):
+        return services.contribution_base_import(
             municipality=user_municipality(self.request.user),
             kind=form.cleaned_data["kind"],
             file_name=upload.name,
@@ -114,20 +114,9 @@ class BaseUploadView(ServiceFormView):
             actor=self.request.user,
             import_valid_rows=form.cleaned_data["import_valid_rows"],
         )
-        if self.report.imported:
-            messages.success(
-                self.request, _("%(count)s rows imported.") % {"count": self.report.imported}
-            )
-        if self.report.has_errors:
-            # The page stays (400) with the report below the form.
-            raise ValidationError(_("Some rows have errors; see the row-by-row report below."))
-        return self.report
 
     def get_success_url(self, result) -> str:
         return reverse("enrollment:base_list")
-
-    def get_context_data(self, **context):
-        return super().get_context_data(report=self.report, **context)
 
 
 # Rules ----------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ claim-free year. Thin: they call ``enrollment.residents``. A county officer sees
 only their county's residents; auditors read."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from enrollment.residents.forms import (
 )
 from pooling.core.api import user_municipality
 from pooling.core.exports import ListExportMixin
-from pooling.core.views import CapabilityRequiredMixin, ServiceFormView
+from pooling.core.views import CapabilityRequiredMixin, ImportFormView, ServiceFormView
 
 VIEW = "enrollment.view_enrollment"
 CHANGE = "enrollment.change_enrollment"
@@ -110,38 +109,25 @@ class ResidentEnrollView(_ResidentFormView):
         return reverse("enrollment:person_detail", args=[result.person_id])
 
 
-class ResidentImportView(_ResidentFormView):
+class ResidentImportView(ImportFormView, _ResidentFormView):
     """Upload enrollments; a file with errors shows the row report and writes nothing unless
     the user ticks “import the valid rows”."""
 
     capability = write_capability = CHANGE
     template_name = "enrollment/residents/import.html"
     heading = gettext_lazy("Import resident enrollments")
-    multipart = True
-    report = None
 
     def get_form(self, data=None, files=None):
         return ResidentImportForm(data, files)
 
-    def perform(self, form):
-        upload = form.cleaned_data["file"]
-        self.report = services.resident_enrollments_import(
+    def import_file(self, upload, form):
+        return services.resident_enrollments_import(
             municipality=user_municipality(self.request.user),
             actor=self.request.user,
             file_name=upload.name,
             content=upload.read(),
             import_valid_rows=form.cleaned_data["import_valid_rows"],
         )
-        if self.report.imported:
-            messages.success(
-                self.request, _("%(count)s rows imported.") % {"count": self.report.imported}
-            )
-        if self.report.has_errors:
-            raise ValidationError(_("Some rows have errors; see the row-by-row report below."))
-        return self.report
-
-    def get_context_data(self, **context):
-        return super().get_context_data(report=self.report, **context)
 
 
 class ResidentAssessView(_ResidentFormView):

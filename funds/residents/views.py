@@ -3,7 +3,6 @@ outstanding per county; exportable), the subsidy request, a receipt, and an assi
 payer's payment. County officers see their county; auditors read."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from funds.residents.forms import (
 )
 from pooling.core.api import user_municipality
 from pooling.core.exports import ListExportMixin
-from pooling.core.views import CapabilityRequiredMixin, ServiceFormView
+from pooling.core.views import CapabilityRequiredMixin, ImportFormView, ServiceFormView
 from pooling.structure.selectors import counties_for
 
 VIEW = "funds.view_resident_fund"
@@ -123,23 +122,20 @@ class AssistedCollectView(ServiceFormView):
         return reverse("enrollment:resident_arrears")
 
 
-class CollectionImportView(ServiceFormView):
+class CollectionImportView(ImportFormView):
     """Upload the tax bureau's file of residents' payments; a file with errors shows the row
     report and books nothing unless the user ticks “import the valid rows”."""
 
     capability = write_capability = BOOK
     template_name = "funds/residents/collection_import.html"
     heading = gettext_lazy("Book the tax bureau's file of resident contributions")
-    multipart = True
     cancel_url_name = "enrollment:resident_arrears"
-    report = None
 
     def get_form(self, data=None, files=None):
         return CollectionImportForm(data, files)
 
-    def perform(self, form):
-        upload = form.cleaned_data["file"]
-        self.report = services.resident_collection_import(
+    def import_file(self, upload, form):
+        return services.resident_collection_import(
             municipality=user_municipality(self.request.user),
             actor=self.request.user,
             file_name=upload.name,
@@ -147,16 +143,6 @@ class CollectionImportView(ServiceFormView):
             received_on=form.cleaned_data["received_on"],
             import_valid_rows=form.cleaned_data["import_valid_rows"],
         )
-        if self.report.imported:
-            messages.success(
-                self.request, _("%(count)s rows imported.") % {"count": self.report.imported}
-            )
-        if self.report.has_errors:
-            raise ValidationError(_("Some rows have errors; see the row-by-row report below."))
-        return self.report
 
     def get_success_url(self, result) -> str:
         return reverse("enrollment:resident_arrears")
-
-    def get_context_data(self, **context):
-        return super().get_context_data(report=self.report, **context)

@@ -11,10 +11,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import Promise, cached_property
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic.base import ContextMixin
 
 from pooling.core.access import has_capability
+from pooling.core.imports import ImportReport
 from pooling.core.workflow import Transition
 
 
@@ -114,6 +116,32 @@ class ServiceFormView(CapabilityRequiredMixin, ContextMixin, View):
                     messages.success(request, str(self.success_message))
                 return HttpResponseRedirect(self.get_success_url(result))
         return self.render_form(form, status=400)
+
+
+class ImportFormView(ServiceFormView):
+    """An upload page whose one service reads a table and returns an ``ImportReport``: the
+    rows imported are counted in a message, and with any row error the page stays (400) with
+    the row-by-row report below the form. A subclass says only which service reads the file
+    (``import_file``)."""
+
+    multipart = True
+    report: ImportReport | None = None
+
+    def import_file(self, upload, form: Form) -> ImportReport:
+        raise NotImplementedError
+
+    def perform(self, form: Form) -> ImportReport:
+        self.report = self.import_file(form.cleaned_data["file"], form)
+        if self.report.imported:
+            messages.success(
+                self.request, _("%(count)s rows imported.") % {"count": self.report.imported}
+            )
+        if self.report.has_errors:
+            raise ValidationError(_("Some rows have errors; see the row-by-row report below."))
+        return self.report
+
+    def get_context_data(self, **context):
+        return super().get_context_data(report=self.report, **context)
 
 
 class TransitionView(ServiceFormView):
